@@ -1,0 +1,1 @@
+"""Checks, one per module, grouped by family. The registry lists them all."""

@@ -1,0 +1,173 @@
+"""The kinds of check. Pick one by base class; the engine knows how to run each.
+
+- ReadRule: a problem with the bytes or JSON of a line, found while reading (no record yet).
+- SchemaRule: claims errors of the format's JSON Schema (one validation per record serves all).
+- RecordCheck: sees one normalised record; never reaches across records.
+- DatasetCheck: `collect` a small value per record (runs in worker processes), then `finish`
+  once over all values with the dataset's per-record arrays.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from ftdata.model import TASKS, Finding, Location, Record, Severity, excerpt
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ftdata.config import Settings
+    from ftdata.schemas import SchemaError
+    from ftdata.tokens import ModelSpec
+
+
+class CheckOptions(BaseModel):
+    """A check's options; subclasses add typed fields with defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    category: ClassVar[str]
+    severity: ClassVar[Severity]
+    Options: ClassVar[type[CheckOptions]] = CheckOptions
+    tasks: ClassVar[frozenset[str]] = frozenset(TASKS)
+
+    def __init__(self, options: CheckOptions | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def finding(self, message: str, record: Record | None = None, pointer: str = "",
+                text: str | None = None, related: Iterable[Location] = (), *, file: str | None = None,
+                line: int | None = None, index: int | None = None) -> Finding:
+        if record is not None:
+            file, line, index = record.file, record.line, record.index
+        return Finding(self.code, self.name, self.category, self.severity, message, file, line, index,
+                       pointer, excerpt(text) if text is not None else None, tuple(related))
+
+
+class ReadRule(Check):
+    """Emitted by the reader for a problem of kind `kind` (see ftdata.io.ReadProblem)."""
+
+    kind: ClassVar[str]
+    category = "format"
+
+    def message(self, detail: str) -> str:
+        return detail
+
+
+class SchemaRule(Check):
+    """Claims JSON Schema errors by keyword; the first rule in the registry that claims one wins."""
+
+    keywords: ClassVar[frozenset[str]]
+    category = "format"
+
+    def claims(self, error: SchemaError) -> bool:
+        return error.keyword in self.keywords
+
+    def findings(self, error: SchemaError, record: Record, pointer: str) -> Iterator[Finding]:
+        yield self.finding(f"{pointer or 'record'}: {error.message}", record, pointer)
+
+
+class RecordCheck(Check):
+    # True when whether the check fires depends only on (format, task, sequences of roles of the
+    # conversation and of its rejected alternative): the
+    # engine then skips it for a role sequence that has already passed, a large saving at scale.
+    roles_only: ClassVar[bool] = False
+    # True when the check can fire only if some turn carries a weight or tool calls; the engine
+    # skips it for records whose turns are all plain role + text.
+    turn_data_only: ClassVar[bool] = False
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def run(self, records: Iterable[Record]) -> list[Finding]:
+        """Run on its own, e.g. in a notebook: `Check().run(ftdata.records(path))`."""
+        return [f for r in records if r.task in self.tasks for f in self.check(r)]
+
+
+class Dataset(NamedTuple):
+    """What a dataset check sees at the end: one row per record, in file order."""
+
+    file: str
+    settings: Settings
+    spec: ModelSpec
+    lines: np.ndarray  # 1-based start line per record (0 when not from a file)
+    indices: np.ndarray  # 0-based record index
+    format_codes: np.ndarray  # per record, index into ftdata.formats.NAMES
+    task_codes: np.ndarray  # per record, index into ftdata.model.TASKS
+    n_messages: np.ndarray
+    tokens: np.ndarray  # tokens per record (max over chosen/rejected); exact or estimated
+    tokens_exact: np.ndarray  # bool: was this row counted exactly?
+    estimates: np.ndarray  # the calibrated estimate of every row, exact rows included
+    recount: Callable[[np.ndarray], None]  # count these rows exactly, updating tokens/tokens_exact
+
+    def near(self, threshold: float, limit: int = 500) -> np.ndarray:
+        """Rows whose estimate is close enough to `threshold` that an exact count could put them
+        on the other side: within 3 sigma of the estimator's error, measured on exactly counted
+        rows of about that size; at most `limit`, the closest first (an exact count costs a re-read)."""
+        import numpy as np
+
+        if self.tokens_exact.all():
+            return np.zeros(0, np.int64)
+        exact = self.tokens_exact
+        log_est = np.log(np.maximum(self.estimates, 1.0))
+        resid = np.log(np.maximum(self.tokens[exact], 1.0)) - log_est[exact]
+        similar = np.abs(log_est[exact] - np.log(threshold)) < np.log(2)
+        sigma = float(resid[similar].std()) if similar.sum() >= 30 else float(resid.std()) if len(resid) > 1 else 0.5
+        dist = np.abs(log_est - np.log(max(threshold, 1.0)))
+        rows = ((dist < 3 * sigma) & ~exact).nonzero()[0]
+        return np.asarray(rows[np.argsort(dist[rows], kind="stable")[:limit]], np.int64)
+
+    @property
+    def n(self) -> int:
+        return len(self.indices)
+
+    def format_of(self, i: int) -> str:
+        from ftdata.formats import NAMES
+
+        return NAMES[int(self.format_codes[i])]
+
+    def format_counts(self) -> dict[str, int]:
+        """Records per detected format, most frequent first."""
+        from ftdata.formats import NAMES
+
+        return _counts(self.format_codes, NAMES)
+
+    def task_counts(self) -> dict[str, int]:
+        return _counts(self.task_codes, TASKS)
+
+    def line_of(self, i: int) -> int | None:
+        line = int(self.lines[i])
+        return line or None
+
+
+class DatasetCheck(Check):
+    def collect(self, record: Record) -> Any:
+        """A small picklable value per record. Checks that need only the arrays do not override
+        this; they are then not called per record and get an empty `values`."""
+        return None
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
+           related: Iterable[Location] = ()) -> Finding:
+        """A finding located at the i-th record of the dataset."""
+        return self.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
+                            index=int(data.indices[i]))
+
+
+def _counts(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
+    import numpy as np
+
+    counts = np.bincount(codes.astype(np.int64), minlength=len(names)) if len(codes) else np.zeros(len(names), int)
+    order = sorted(range(len(names)), key=lambda i: (-counts[i], i))
+    return {names[i]: int(counts[i]) for i in order if counts[i]}

@@ -1,0 +1,27 @@
+"""VOL001: fewer examples than the provider accepts."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ftdata.checks.base import Dataset, DatasetCheck
+from ftdata.model import Finding, Severity
+
+
+class BelowProviderMinimum(DatasetCheck):
+    """The dataset has fewer examples than the provider's hard minimum.
+
+    What it does: compares the number of examples with `volume.provider_minimum` (OpenAI: 10).
+    Why it matters: the provider rejects the training job outright.
+    Example: 8 examples for OpenAI.
+    Options: set `volume.provider_minimum` in settings (`--min-examples-provider`).
+    """
+
+    code = "VOL001"
+    name = "below-provider-minimum"
+    category = "volume"
+    severity = Severity.ERROR
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        minimum = data.settings.volume.provider_minimum
+        if data.n < minimum:
+            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; the provider requires at least {minimum}", file=data.file)

@@ -1,0 +1,171 @@
+"""The command line: parse, build Settings, call the API notebooks call, render, exit 0/1/2."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from ftdata._version import __version__
+from ftdata.formats import NAMES
+from ftdata.report import RENDERERS, Report
+
+
+class UsageFailure(Exception):
+    """An unusable invocation: one sentence, exit 2."""
+
+
+def _check_options(pairs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    import orjson
+
+    out: dict[str, dict[str, Any]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        check, dot, field = key.partition(".")
+        if not sep or not dot or not check or not field:
+            raise UsageFailure(f"--check-option takes CHECK.KEY=VALUE, got {pair!r}")
+        try:
+            parsed: Any = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            parsed = value
+        out.setdefault(check, {})[field] = parsed
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ftdata")
+def cli() -> None:
+    """Lint and curate LLM fine-tuning data."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--model", default=None, help="Model whose tokenizer and per-example limit apply (default gpt-4o-mini).")
+@click.option("--max-tokens", type=int, default=None, help="Override the per-example token limit.")
+@click.option("--input-format", type=click.Choice(NAMES), default=None, help="Skip detection; read every record as this.")
+@click.option("--ignore", multiple=True, help="Rule code, code prefix, name or category to skip (repeatable).")
+@click.option("--check-option", "check_options", multiple=True, metavar="CHECK.KEY=VALUE",
+              help="Set a check's option, e.g. length-outlier.z=4 (repeatable).")
+@click.option("--min-examples-provider", type=int, default=None, help="Provider minimum (default 10).")
+@click.option("--min-examples", type=int, default=None, help="Minimum to learn a behaviour (default 50).")
+@click.option("--recommended-examples", type=int, default=None, help="Recommended minimum (default 100).")
+@click.option("--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
+@click.option("--max-examples", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Locations shown per rule in text output.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are errors.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when a TTY).")
+def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_tokens: int | None,
+         input_format: str | None, ignore: tuple[str, ...], check_options: tuple[str, ...],
+         min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
+         jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None) -> None:
+    """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
+    import ftdata
+    from ftdata.config import Settings
+
+    for p in paths:
+        if p != "-" and (not os.path.exists(p) or os.path.isdir(p)):  # pipes (<(zcat x.gz)) are fine
+            why = "is a directory" if os.path.isdir(p) else "does not exist"
+            raise UsageFailure(f"cannot read {p!r}: it {why}")
+        if p != "-" and not os.access(p, os.R_OK):
+            raise UsageFailure(f"cannot read {p!r}: permission denied")
+    volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
+                                "recommended": recommended_examples}.items() if v is not None}
+    fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs,
+                              "ignore": ignore, "checks": _check_options(check_options), "volume": volume}
+    if model:
+        fields["model"] = model
+    try:
+        settings = Settings(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as e:
+        err = e.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        where = ".".join(str(x) for x in err["loc"])
+        raise UsageFailure(f"invalid setting {where}: {msg}" if where else msg) from None
+    results = []
+    for p in paths:
+        try:
+            results.extend(ftdata.lint(p, settings=settings).results)
+        except (OSError, EOFError) as e:
+            why = getattr(e, "strerror", None) or str(e) or type(e).__name__
+            raise UsageFailure(f"cannot read {'stdin' if p == '-' else repr(p)}: {why}") from None
+    report = Report(results, exit_zero=exit_zero)
+    use_color = sys.stdout.isatty() if color is None else color
+    if output_format == "text":
+        from ftdata.report.text import render
+
+        click.echo(render(report, use_color, max_examples), nl=False, color=use_color)
+    else:
+        click.echo(RENDERERS[output_format](report, False), nl=False)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def rules(output_format: str) -> None:
+    """List every check: code, name, category, default severity."""
+    import orjson
+
+    from ftdata.registry import all_checks
+
+    checks = all_checks()
+    if output_format == "json":
+        click.echo(orjson.dumps([{"code": c.code, "name": c.name, "category": c.category,
+                                  "severity": c.severity.value, "summary": c.doc().splitlines()[0]}
+                                 for c in checks], option=orjson.OPT_INDENT_2).decode())
+        return
+    for c in checks:
+        click.echo(f"{c.code}  {c.name:<26} {c.category:<9} {c.severity.value:<8} {c.doc().splitlines()[0]}")
+
+
+@cli.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """Show the documentation of one check, by code or name."""
+    from ftdata.registry import find
+
+    cls = find(code)
+    if cls is None:
+        raise UsageFailure(f"no rule {code!r}; `ftdata rules` lists them")
+    click.echo(f"{cls.code} {cls.name} ({cls.category}, {cls.severity.value} by default)\n")
+    click.echo(cls.doc())
+
+
+@cli.command(name="formats")
+def formats_cmd() -> None:
+    """List the input formats ftdata detects, in detection order."""
+    from ftdata.formats import FORMATS
+
+    for f in FORMATS:
+        click.echo(f"{f.name:<22} {f.title}  (schemas/{f.schema})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: click's own errors and ours become one line on stderr and exit 2."""
+    try:
+        cli.main(args=argv, prog_name="ftdata", standalone_mode=False)
+    except click.ClickException as e:
+        click.echo(f"ftdata: error: {e.format_message()}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(2)
+    except UsageFailure as e:
+        click.echo(f"ftdata: error: {e}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as e:  # a bug of ours: say so in one line; FTDATA_DEBUG=1 shows the traceback
+        if os.environ.get("FTDATA_DEBUG"):
+            raise
+        click.echo(f"ftdata: internal error ({type(e).__name__}: {e}); please report it "
+                   "(FTDATA_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

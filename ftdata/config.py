@@ -1,0 +1,77 @@
+"""Run settings, validated by pydantic; the CLI and the notebook API both build one of these."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ftdata.tokens import DEFAULT_MODEL, MODELS, ModelSpec, model_spec
+
+
+class VolumeSettings(BaseModel):
+    """Example-count thresholds: provider minimum (error), minimum to learn (error), recommended."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    provider_minimum: int = Field(10, ge=0, description="OpenAI rejects fewer than 10 examples")
+    minimum: int = Field(50, ge=0, description="below this a fine-tune rarely learns a behaviour")
+    recommended: int = Field(100, ge=0, description="below this results are often disappointing")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = DEFAULT_MODEL
+    max_tokens: int | None = Field(None, gt=0, description="override the model's per-example limit")
+    input_format: str | None = None
+    volume: VolumeSettings = VolumeSettings()
+    checks: dict[str, dict[str, Any]] = Field(default_factory=dict, description="per-check options")
+    ignore: tuple[str, ...] = ()  # rule codes, code prefixes, names or categories
+    jobs: int | None = Field(None, ge=1, description="worker processes (default: CPU count)")
+    exact_tokens_bytes: int = Field(32 << 20, ge=0,
+                                    description="count every record exactly up to this file size")
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> Settings:
+        from ftdata.registry import all_checks, find, matches
+
+        for sel in self.ignore:
+            if not sel.strip():
+                raise ValueError("--ignore takes a rule code, code prefix, name or category, not an empty string")
+            if not any(matches(c, (sel,)) for c in all_checks()):
+                raise ValueError(f"--ignore {sel!r} matches no rule{_suggest(sel)}")
+        for key, opts in self.checks.items():
+            cls = find(key)
+            if cls is None:
+                raise ValueError(f"options for unknown check {key!r}{_suggest(key)}")
+            fields = cls.Options.model_fields
+            for name in opts:
+                if name not in fields:
+                    known = ", ".join(fields) or "none"
+                    raise ValueError(f"{cls.name} has no option {name!r} (its options: {known})")
+            try:
+                cls.Options(**opts)
+            except ValidationError as e:
+                err = e.errors()[0]
+                raise ValueError(f"{cls.name}.{err['loc'][0]}: {err['msg']}") from None
+        return self
+
+    @model_validator(mode="after")
+    def _known_model(self) -> Settings:
+        if self.model not in MODELS and self.max_tokens is None:
+            raise ValueError(f"unknown model {self.model!r} (known: {', '.join(MODELS)}); "
+                             "give its per-example limit with --max-tokens")
+        return self
+
+    def spec(self) -> ModelSpec:
+        return model_spec(self.model, self.max_tokens)
+
+
+def _suggest(word: str) -> str:
+    """A ", did you mean X?" suffix naming the closest rule code or name, if any is close."""
+    import difflib
+
+    from ftdata.registry import all_checks
+
+    names = [c.name for c in all_checks()] + [c.code for c in all_checks()]
+    close = difflib.get_close_matches(word, names, n=1)
+    return f"; did you mean {close[0]!r}?" if close else " (`ftdata rules` lists them)"

@@ -1,0 +1,88 @@
+"""The one place that knows every check. Explicit imports: no scanning, no metaclasses."""
+from __future__ import annotations
+
+from typing import Any
+
+from ftdata.checks.base import Check, DatasetCheck, ReadRule, RecordCheck, SchemaRule
+from ftdata.checks.format.blank_line import BlankLine
+from ftdata.checks.format.byte_order_mark import ByteOrderMark
+from ftdata.checks.format.consecutive_same_role import ConsecutiveSameRole
+from ftdata.checks.format.empty_conversation import EmptyConversation
+from ftdata.checks.format.empty_turn import EmptyTurn
+from ftdata.checks.format.identical_preference import IdenticalPreference
+from ftdata.checks.format.invalid_json import InvalidJson
+from ftdata.checks.format.invalid_tool_arguments import InvalidToolArguments
+from ftdata.checks.format.invalid_tool_schema import InvalidToolSchema
+from ftdata.checks.format.invalid_utf8 import InvalidUtf8
+from ftdata.checks.format.invalid_weight import InvalidWeight
+from ftdata.checks.format.last_turn_not_assistant import LastTurnNotAssistant
+from ftdata.checks.format.missing_key import MissingKey
+from ftdata.checks.format.missing_system_message import MissingSystemMessage
+from ftdata.checks.format.mixed_formats import MixedFormats
+from ftdata.checks.format.multiple_system import MultipleSystem
+from ftdata.checks.format.no_assistant_turn import NoAssistantTurn
+from ftdata.checks.format.no_trainable_turn import NoTrainableTurn
+from ftdata.checks.format.no_user_turn import NoUserTurn
+from ftdata.checks.format.not_an_object import NotAnObject
+from ftdata.checks.format.orphan_tool_result import OrphanToolResult
+from ftdata.checks.format.schema_violation import SchemaViolation
+from ftdata.checks.format.system_not_first import SystemNotFirst
+from ftdata.checks.format.unknown_format import UnknownFormat
+from ftdata.checks.format.unknown_key import UnknownKey
+from ftdata.checks.format.unknown_role import UnknownRole
+from ftdata.checks.format.wrong_type import WrongType
+from ftdata.checks.length.length_outlier import LengthOutlier
+from ftdata.checks.length.over_token_limit import OverTokenLimit
+from ftdata.checks.volume.few_examples import FewExamples
+from ftdata.checks.volume.below_provider_minimum import BelowProviderMinimum
+from ftdata.checks.volume.too_few_examples import TooFewExamples
+
+# Order matters for schema rules only: the first that claims an error reports it.
+BUILTIN: tuple[type[Check], ...] = (
+    InvalidJson, InvalidUtf8, ByteOrderMark, BlankLine, NotAnObject, UnknownFormat,
+    MissingKey, UnknownKey, WrongType, UnknownRole, EmptyConversation, SchemaViolation,
+    EmptyTurn, NoAssistantTurn, LastTurnNotAssistant, SystemNotFirst, MultipleSystem,
+    ConsecutiveSameRole, NoUserTurn, InvalidWeight, NoTrainableTurn, InvalidToolArguments,
+    OrphanToolResult, InvalidToolSchema, IdenticalPreference, MixedFormats, MissingSystemMessage,
+    BelowProviderMinimum, TooFewExamples, FewExamples,
+    OverTokenLimit, LengthOutlier,
+)
+
+
+def all_checks() -> tuple[type[Check], ...]:
+    return BUILTIN
+
+
+def find(code_or_name: str) -> type[Check] | None:
+    key = code_or_name.strip()
+    for cls in all_checks():
+        if key.upper() == cls.code or key.lower() == cls.name:
+            return cls
+    return None
+
+
+def matches(cls: type[Check], selectors: tuple[str, ...]) -> bool:
+    """A selector is a code, a code prefix (FMT, FMT0), a rule name or a category."""
+    return any(s == cls.name or s == cls.category or cls.code.startswith(s.upper()) for s in selectors)
+
+
+class Plan:
+    """The checks of one run, instantiated with their options and sorted by kind."""
+
+    def __init__(self, options: dict[str, dict[str, Any]], ignore: tuple[str, ...] = ()) -> None:
+        by_code: dict[str, dict[str, Any]] = {}
+        for key, opts in options.items():  # keys may be codes or names, in any case
+            found = find(key)
+            if found is not None:
+                by_code.setdefault(found.code, {}).update(opts)
+        chosen = [cls for cls in all_checks() if not matches(cls, ignore)]
+        checks = [cls(cls.Options(**by_code.get(cls.code, {}))) for cls in chosen]
+        self.read = {c.kind: c for c in checks if isinstance(c, ReadRule)}
+        self.schema = [c for c in checks if isinstance(c, SchemaRule)]
+        self.record = [c for c in checks if isinstance(c, RecordCheck)]
+        self.dataset = [c for c in checks if isinstance(c, DatasetCheck)]
+
+    def record_checks(self, task: str, roles_only: bool, turn_data_only: bool = False) -> list[RecordCheck]:
+        """The record checks for a task, of one kind: roles-only, turn-data-only, or the others."""
+        return [c for c in self.record if task in c.tasks and c.roles_only == roles_only
+                and c.turn_data_only == turn_data_only]

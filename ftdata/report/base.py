@@ -1,0 +1,87 @@
+"""The result of a lint run: findings, stats, verdict. Renderers turn it into text or JSON."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ftdata._version import __version__
+from ftdata.model import Finding, Severity
+
+READY, READY_WITH_WARNINGS, NOT_READY = "ready", "ready-with-warnings", "not-ready"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    records: int
+    examples: int
+    findings: list[Finding]
+    stats: dict[str, Any]
+
+
+class Report:
+    """What `ftdata.lint` returns and every output format renders."""
+
+    def __init__(self, results: list[FileResult], exit_zero: bool = False) -> None:
+        self.results = results
+        self.exit_zero = exit_zero
+        self.findings: list[Finding] = [f for r in results for f in r.findings]
+        counts = Counter(f.severity for f in self.findings)
+        self.summary: dict[str, int] = {
+            "files": len(results),
+            "examples": sum(r.examples for r in results),
+            "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING],
+            "infos": counts[Severity.INFO],
+        }
+        self.stats: dict[str, Any] = {"examples": self.summary["examples"],
+                                      "records": sum(r.records for r in results),
+                                      "files": [r.stats for r in results]}
+
+    @property
+    def verdict(self) -> str:
+        if self.summary["errors"]:
+            return NOT_READY
+        return READY_WITH_WARNINGS if self.summary["warnings"] else READY
+
+    @property
+    def reasons(self) -> list[str]:
+        """The rules that decided the verdict, most frequent first."""
+        deciding = Severity.ERROR if self.summary["errors"] else Severity.WARNING
+        counts = Counter((f.rule, f.name) for f in self.findings if f.severity is deciding)
+        return [f"{n:,} x {name} ({code})" for (code, name), n in
+                sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.summary["errors"] and not self.exit_zero else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ftdata_version": __version__,
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "exit_code": self.exit_code,
+            "summary": dict(self.summary),
+            "stats": self.stats,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_pandas(self) -> Any:
+        """One row per finding (related locations as a list)."""
+        import pandas as pd
+
+        cols = ["rule", "name", "category", "severity", "file", "line", "record_index", "pointer",
+                "message", "excerpt", "related"]
+        return pd.DataFrame([f.to_dict() for f in self.findings], columns=cols)
+
+    def _repr_html_(self) -> str:
+        from ftdata.report.html import render
+
+        return render(self)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"<Report {self.verdict}: {s['examples']} examples, {s['errors']} errors, "
+                f"{s['warnings']} warnings, {s['infos']} infos>")

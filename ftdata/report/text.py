@@ -1,0 +1,72 @@
+"""Human output: findings grouped by rule with a few locations each, stats, then the verdict."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import click
+
+from ftdata.model import Finding, Severity
+from ftdata.report.base import NOT_READY, READY, Report
+
+MAX_EXAMPLES = 5
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+_VERDICT_COLORS = {READY: "green", NOT_READY: "red"}
+
+
+def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES) -> str:
+    def style(s: str, **kw: Any) -> str:
+        return click.style(s, **kw) if color else s
+
+    out: list[str] = []
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        groups[(f.rule, f.name)].append(f)
+    order = sorted(groups, key=lambda k: (groups[k][0].severity.rank, k[0]))
+    for code, name in order:
+        items = groups[(code, name)]
+        sev = items[0].severity
+        out.append(style(f"{code} {name}", bold=True) + "  " + style(sev.value, fg=_COLORS[sev])
+                   + f"  {len(items):,} finding{'s' if len(items) != 1 else ''}")
+        for f in items[:max_examples]:
+            where = f"{f.file}:{f.line}" if f.line is not None else f"{f.file}"
+            ptr = f" {f.pointer}" if f.pointer else ""
+            out.append(f"  {style(where, fg='cyan')}{ptr}  {f.message}")
+            if f.excerpt:
+                out.append(style(f"      | {f.excerpt}", dim=True))
+            for r in f.related[:3]:
+                out.append(style(f"      ~ {r.file}:{r.line}", dim=True))
+        if len(items) > max_examples:
+            out.append(style(f"  ... and {len(items) - max_examples:,} more (all in --format json)", dim=True))
+        out.append("")
+    for st in report.stats["files"]:
+        out.extend(_stats(st))
+        out.append("")
+    s = report.summary
+    out.append(f"{s['errors']:,} errors, {s['warnings']:,} warnings, {s['infos']:,} infos "
+               f"in {s['examples']:,} examples ({s['files']} file{'s' if s['files'] != 1 else ''})")
+    verdict = report.verdict
+    line = "Verdict: " + style(verdict, bold=True, fg=_VERDICT_COLORS.get(verdict, "yellow"))
+    if report.reasons:
+        shown = report.reasons[:4]
+        more = len(report.reasons) - len(shown)
+        line += " - " + ", ".join(shown) + (f", and {more} more rules" if more > 0 else "")
+    out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _stats(st: dict[str, Any]) -> list[str]:
+    t = st["tokens"]
+    formats = ", ".join(f"{k} {v:,}" for k, v in st["formats"].items()) or "none recognised"
+    approx = "" if t["exact"] else "≈"
+    vol = st["volume"]
+    tr = st["training"]
+    return [
+        f"{st['file']}: {st['examples']:,} examples of {st['records']:,} records ({formats}); "
+        f"{st['turns']['total']:,} turns",
+        f"  tokens ({t['encoding']}{', estimated' if not t['exact'] else ''}): min {approx}{t['min']:,}, "
+        f"median {approx}{t['median']:,}, p95 {approx}{t['p95']:,}, max {approx}{t['max']:,}; "
+        f"limit {t['limit']:,} for {t['model']} ({t['over_limit']:,} over)",
+        f"  training: {tr['epochs']} epochs by default, {approx}{tr['billed_tokens']:,} billed tokens",
+        f"  size: {vol['task']}; {vol['recommended']:,}+ examples recommended ({vol['why']})",
+    ]
