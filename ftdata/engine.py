@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import shutil
+import tempfile
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from ftdata.config import Settings
 from ftdata.io import (
     byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_values, iter_range, open_binary,
 )
-from ftdata.model import Finding, Location
+from ftdata.model import Finding, Location, Record
 from ftdata.registry import Plan
 from ftdata.report.base import FileResult
 from ftdata.scan import Partial, Scanner
@@ -30,51 +32,47 @@ from ftdata.scan import Partial, Scanner
 CHUNK_BYTES = 8 << 20  # work unit for workers
 PARALLEL_MIN_BYTES = 16 << 20  # below this, worker start-up costs more than it saves
 SAMPLE_BYTES = 4 << 20  # on large files, about this much text is token-counted exactly (calibration)
-STREAM_STRIDE = 16  # on a stream past its exactly counted start, every 16th record is counted
 
 
 def lint_file(path: str, settings: Settings) -> FileResult:
-    """Lint one file, "-" for stdin, or a pipe. Raises OSError/EOFError for unreadable input."""
-    stream_only = path == "-" or not os.path.isfile(path)  # stdin, a pipe: read once, size unknown
-    gz = not stream_only and is_gzip(path)
-    size = 0 if stream_only else gzip_size(path) if gz else os.path.getsize(path)
+    """Lint one file, "-" for stdin, or a pipe. Raises OSError/EOFError for unreadable input.
+
+    A stream is first copied to a temporary file, so that it is linted exactly like a file
+    (parallel, exact counts, records read again for exact decisions) and reported by its name.
+    """
+    if path == "-" or not os.path.isfile(path):
+        with tempfile.TemporaryDirectory(prefix="ftdata-") as tmp:
+            spooled = os.path.join(tmp, "stream")
+            with open_binary(path) as src, open(spooled, "wb") as dst:
+                shutil.copyfileobj(src, dst, CHUNK_BYTES)
+            return _lint_plain(spooled, settings, path)
+    return _lint_plain(path, settings, path)
+
+
+def _lint_plain(path: str, settings: Settings, name: str) -> FileResult:
+    gz = is_gzip(path)
+    size = gzip_size(path) if gz else os.path.getsize(path)
     stride = 1 if size <= settings.exact_tokens_bytes else max(2, math.ceil(size / SAMPLE_BYTES))
-    jobs = settings.jobs or os.cpu_count() or 1
-    if stream_only or stride > 1:
+    if stride > 1:
         tokens.encoding(settings.spec().encoding)  # load once here; forked workers inherit it
-    stream = open_binary(path)
-    try:
+    jobs = (settings.jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    with open_binary(path) as stream:
         partials: Iterable[Partial]
-        if container_of(stream, path) == "json":
-            partials = [Scanner(settings, path, stride).values(iter_json_values(stream))]
-        elif not stream_only and not gz:  # a plain file: workers read byte ranges themselves
-            ranges = byte_ranges(path, CHUNK_BYTES)
-            work = [(path, s, e, i == 0) for i, (s, e) in enumerate(ranges)]
-            partials = _run(settings, path, stride, jobs if size >= PARALLEL_MIN_BYTES else 1, _scan_range, work)
-        else:  # gzip or a stream: this process reads, workers scan blocks of lines
-            blocks = _blocks(stream, stride, settings.exact_tokens_bytes if stream_only else None)
-            partials = _run(settings, path, stride, jobs if stream_only or size >= PARALLEL_MIN_BYTES else 1,
-                            _scan_block, blocks)
-        return finish(path, settings, partials)
-    finally:
-        if path != "-":
-            stream.close()
-
-
-def _blocks(stream: IO[bytes], stride: int, exact_bytes: int | None) -> Iterator[tuple[list[bytes], bool, int]]:
-    """Blocks of lines with their sampling stride. A stream of unknown size is counted exactly
-    for its first `exact_bytes`, then sampled every STREAM_STRIDE lines."""
-    seen = 0
-    for i, block in enumerate(iter_blocks(stream, CHUNK_BYTES)):
-        if exact_bytes is not None:
-            stride = 1 if seen < exact_bytes else STREAM_STRIDE
-            seen += sum(map(len, block))
-        yield block, i == 0, stride
+        if container_of(stream, name if name != "-" else path) == "json":
+            partials = [Scanner(settings, name, stride).values(iter_json_values(stream))]
+        elif not gz:  # workers read byte ranges of the file themselves
+            work = [(path, s, e, i == 0) for i, (s, e) in enumerate(byte_ranges(path, CHUNK_BYTES))]
+            partials = _run(settings, name, stride, jobs, _scan_range, work)
+        else:  # gzip: this process decompresses, workers scan blocks of lines
+            blocks = ((block, i == 0) for i, block in enumerate(iter_blocks(stream, CHUNK_BYTES)))
+            partials = _run(settings, name, stride, jobs, _scan_block, blocks)
+        return finish(name, settings, partials, source=path)
 
 
 def lint_values(values: Iterable[tuple[int, Any]], settings: Settings, file: str) -> FileResult:
     """Lint in-memory records, each with the 1-based row number to report it at."""
-    return finish(file, settings, [Scanner(settings, file).values(values)])
+    items = list(values)
+    return finish(file, settings, [Scanner(settings, file).values(items)], [obj for _, obj in items])
 
 
 # -- worker side ---------------------------------------------------------------------------------
@@ -93,11 +91,11 @@ def _scan_range(job: tuple[str, int, int, bool], scanner: Scanner | None = None)
     return s.lines(iter_range(path, start, end), first, start)
 
 
-def _scan_block(job: tuple[list[bytes], bool, int], scanner: Scanner | None = None) -> Partial:
-    block, first, stride = job
+def _scan_block(job: tuple[list[bytes], bool], scanner: Scanner | None = None) -> Partial:
+    block, first = job
     s = scanner or _worker
     assert s is not None
-    return s.lines(block, first, -1, stride)
+    return s.lines(block, first)
 
 
 def _run(settings: Settings, path: str, stride: int, jobs: int, fn: Callable[..., Partial],
@@ -125,11 +123,15 @@ def _ordered(pool: Executor, fn: Callable[..., Partial], work: Iterable[Any], wi
 
 
 # -- stitching and dataset checks ----------------------------------------------------------------
-def finish(file: str, settings: Settings, partials: Iterable[Partial]) -> FileResult:
+def finish(file: str, settings: Settings, partials: Iterable[Partial],
+           memory: list[Any] | None = None, source: str | None = None) -> FileResult:
+    """Stitch the chunks, run the dataset checks, compute stats. Records are fetched again from
+    `memory` (an in-memory source's raw values, by record index) or the file `source`."""
     plan = Plan(settings.checks, settings.ignore)
     spec = settings.spec()
     findings: list[Finding] = []
     columns: dict[str, list[np.ndarray]] = {k: [] for k in Partial.COLUMNS}
+    signatures: list[np.ndarray] = []
     collected: list[list[Any]] = [[] for _ in plan.dataset]
     line_off = index_off = records = 0
     for part in partials:
@@ -139,6 +141,8 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial]) -> FileRe
             columns[k].append(arr + line_off if k == "line" else arr + index_off if k == "index" else arr)
         for acc, vals in zip(collected, part.collected):
             acc.extend(vals)
+        if part.signatures is not None:
+            signatures.append(part.signatures)
         line_off += part.n_lines
         index_off += part.n_records
         records += part.n_records
@@ -149,37 +153,60 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial]) -> FileRe
     est = np.rint(col["overhead"] + alpha * col["chars"] + beta * col["extra"])
     tok = np.where(exact, col["tokens"], est).astype(np.float64)
     n_exact = int(exact.sum())  # the calibration sample and limit candidates, before any recount
+    sig = np.concatenate(signatures) if signatures else None
+    fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
-                   col["n_messages"], tok, exact, est, lambda rows: _recount(file, settings, data, col["offset"], rows))
+                   col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
+    levels = {c.fingerprints for c in plan.dataset}
+    if levels - {""}:  # duplicate clusters, shared by the duplicate checks and the volume verdict
+        from ftdata.similarity import clusters
+
+        data.cache["clusters"] = clusters(data, settings.near_threshold, near="near" in levels)
     for check, values in zip(plan.dataset, collected):
         findings.extend(check.finish(values, data))
     findings.sort(key=Finding.sort_key)
-    st = stats_mod.compute(data, records, (alpha, beta), col["answer"], n_exact)
+    st = stats_mod.compute(data, records, (alpha, beta), n_exact)
     return FileResult(file, records, data.n, findings, st)
 
 
-def _recount(file: str, settings: Settings, data: Dataset, offsets: np.ndarray, rows: np.ndarray) -> None:
-    """Count the given rows exactly by re-reading their records (a file, not stdin or memory):
-    by seeking to their byte offsets when known (plain JSON Lines), else by a sequential read."""
-    rows = np.asarray([r for r in rows if not data.tokens_exact[r]], np.int64)
-    if not len(rows) or not os.path.isfile(file):
-        return
+def _fetcher(file: str, settings: Settings, indices: np.ndarray, offsets: np.ndarray,
+             memory: list[Any] | None) -> Callable[[np.ndarray], dict[int, Record]]:
+    """Re-read given rows' records: from memory, by byte offset (plain JSON Lines), or by a
+    sequential read of the file; nothing for stdin or a pipe, which cannot be read twice."""
     from ftdata import formats
     from ftdata.records import make_record, values_at_offsets, values_by_index
 
-    by_index = {int(data.indices[r]): int(r) for r in rows}
-    if (offsets[rows] >= 0).all():
-        values = values_at_offsets(file, [(int(data.indices[r]), int(offsets[r])) for r in rows])
-    else:
-        values = values_by_index(file, set(by_index))
-    enc = tokens.encoding(data.spec.encoding)
     forced = formats.by_name(settings.input_format) if settings.input_format else None
-    for index, obj in values:
-        fmt = forced or formats.detect(obj)
-        if fmt is not None and isinstance(obj, dict):
-            r = by_index[index]
-            data.tokens[r] = tokens.count_record(enc, make_record(fmt, obj, file, None, index))
-            data.tokens_exact[r] = True
+
+    def fetch(rows: np.ndarray) -> dict[int, Record]:
+        by_index = {int(indices[r]): int(r) for r in rows}
+        if not by_index:
+            return {}
+        if memory is not None:
+            values: Iterable[tuple[int, Any]] = ((i, memory[i]) for i in sorted(by_index))
+        elif not os.path.isfile(file):
+            return {}
+        elif all(offsets[r] >= 0 for r in by_index.values()):
+            values = values_at_offsets(file, [(i, int(offsets[r])) for i, r in by_index.items()])
+        else:
+            values = values_by_index(file, set(by_index))
+        out: dict[int, Record] = {}
+        for index, obj in values:
+            fmt = forced or formats.detect(obj)
+            if fmt is not None and isinstance(obj, dict):
+                out[by_index[index]] = make_record(fmt, obj, file, None, index)
+        return out
+
+    return fetch
+
+
+def _recount(data: Dataset, rows: np.ndarray) -> None:
+    """Count the given rows exactly, re-reading their records where the source allows."""
+    rows = np.asarray([r for r in rows if not data.tokens_exact[r]], np.int64)
+    enc = tokens.encoding(data.spec.encoding) if len(rows) else None
+    for r, rec in data.fetch(rows).items():
+        data.tokens[r] = tokens.count_record(enc, rec)
+        data.tokens_exact[r] = True
 
 
 def _shift(f: Finding, line_off: int, index_off: int) -> Finding:

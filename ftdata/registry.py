@@ -31,6 +31,12 @@ from ftdata.checks.format.unknown_format import UnknownFormat
 from ftdata.checks.format.unknown_key import UnknownKey
 from ftdata.checks.format.unknown_role import UnknownRole
 from ftdata.checks.format.wrong_type import WrongType
+from ftdata.checks.duplicates.conflicting_label import ConflictingLabel
+from ftdata.checks.duplicates.conflicting_output import ConflictingOutput
+from ftdata.checks.duplicates.exact_duplicate import ExactDuplicate
+from ftdata.checks.duplicates.near_duplicate import NearDuplicate
+from ftdata.checks.duplicates.normalized_duplicate import NormalizedDuplicate
+from ftdata.checks.duplicates.repeated_output import RepeatedOutput
 from ftdata.checks.length.length_outlier import LengthOutlier
 from ftdata.checks.length.over_token_limit import OverTokenLimit
 from ftdata.checks.volume.few_examples import FewExamples
@@ -46,6 +52,7 @@ BUILTIN: tuple[type[Check], ...] = (
     OrphanToolResult, InvalidToolSchema, IdenticalPreference, MixedFormats, MissingSystemMessage,
     BelowProviderMinimum, TooFewExamples, FewExamples,
     OverTokenLimit, LengthOutlier,
+    ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
 )
 
 

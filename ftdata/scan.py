@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import orjson
 
-from ftdata import formats, schemas, tokens
+from ftdata import fingerprint, formats, schemas, tokens
 from ftdata.config import Settings
 from ftdata.checks.base import DatasetCheck
 from ftdata.checks.format._schema import json_type
@@ -35,7 +35,10 @@ class Partial:
                "task": np.int8,  # index into model.TASKS
                "n_messages": np.int32, "chars": np.int64, "extra": np.int64, "overhead": np.int64,
                "tokens": np.int64,  # exact count, or -1 when not counted
-               "answer": np.int64}  # crc32 of a short final answer (label-like), or -1
+               "answer": np.int64,  # crc32 of a short final answer (label-like), or -1
+               # fingerprints (0 when no check needs them): canonical record, normalised text,
+               # normalised input (turns before the final answer), normalised output
+               "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64}
 
     def __init__(self, n_dataset_checks: int) -> None:
         self.n_lines = 0
@@ -44,12 +47,17 @@ class Partial:
         self.rows: list[tuple[int, ...]] = []
         self.collected: list[list[Any]] = [[] for _ in range(n_dataset_checks)]
         self.columns: dict[str, np.ndarray] = {}
+        self.texts: list[bytes] = []  # normalised texts, turned into MinHash signatures at freeze
+        self.signatures: np.ndarray | None = None
 
     def freeze(self) -> Partial:
         """Turn the rows into column arrays (in the worker: arrays pickle far faster than lists)."""
         table = np.array(self.rows, np.int64).reshape(len(self.rows), len(self.COLUMNS))
         self.columns = {k: table[:, i].astype(t) for i, (k, t) in enumerate(self.COLUMNS.items())}
         self.rows = []
+        if self.texts:
+            self.signatures = fingerprint.signatures(self.texts)
+            self.texts = []
         return self
 
 
@@ -70,6 +78,8 @@ class Scanner:
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
         self._collect = [i for i, c in enumerate(self.plan.dataset) if type(c).collect is not DatasetCheck.collect]
+        self.fingerprints = any(c.fingerprints for c in self.plan.dataset)
+        self.signatures = any(c.fingerprints == "near" for c in self.plan.dataset)
 
     @property
     def enc(self) -> Any:
@@ -78,13 +88,13 @@ class Scanner:
         return self._enc
 
     # -- input shapes -------------------------------------------------------------------------
-    def lines(self, lines: Iterable[bytes], first_chunk: bool, start: int = -1, stride: int = 0) -> Partial:
-        """Scan JSON Lines; `start` is the byte offset of the first line in the file (-1: unknown);
-        every record whose line hashes to 0 modulo `stride` (default: the scanner's) is counted exactly."""
+    def lines(self, lines: Iterable[bytes], first_chunk: bool, start: int = -1) -> Partial:
+        """Scan JSON Lines; `start` is the byte offset of the first line in the file (-1: unknown).
+        Every record whose line hashes to 0 modulo the stride is counted exactly."""
         out = Partial(len(self.plan.dataset))
         loads = orjson.loads
         decode_error = orjson.JSONDecodeError
-        stride = stride or self.stride
+        stride = self.stride
         rel = 0
         pos = start
         for rel, raw in enumerate(lines, 1):
@@ -189,8 +199,14 @@ class Scanner:
         exact = tokens.count_record(self.enc, rec) if sample or size.max_tokens > self.spec.limit else -1
         last = messages[-1].content if messages else ""
         answer = crc32(last.encode("utf-8", "replace")) if len(last) <= SHORT_ANSWER else -1
+        if self.fingerprints:
+            h_exact, h_normal, h_input, h_output, text = fingerprint.record_hashes(rec)
+            if self.signatures:
+                out.texts.append(text)
+        else:
+            h_exact = h_normal = h_input = h_output = 0
         out.rows.append((line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
-                         size.chars, size.extra, size.overhead, exact, answer))
+                         size.chars, size.extra, size.overhead, exact, answer, h_exact, h_normal, h_input, h_output))
         for i in self._collect:
             out.collected[i].append(self.plan.dataset[i].collect(rec))
 

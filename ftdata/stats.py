@@ -10,8 +10,7 @@ from ftdata.checks.base import Dataset
 from ftdata.model import PREFERENCE, UNPAIRED
 
 
-def compute(data: Dataset, records: int, ratio: tuple[float, float], answers: np.ndarray,
-            n_sampled: int) -> dict[str, Any]:
+def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: int) -> dict[str, Any]:
     """`n_sampled`: rows counted exactly during the scan, on which `ratio` was fitted."""
     spec = data.spec
     n = data.n
@@ -43,19 +42,18 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], answers: np
         "training": {"epochs": epochs, "billed_tokens": billed,
                      "note": "OpenAI cookbook heuristic: default 3 epochs, fewer for large sets; "
                              "billed = sum(min(limit, tokens)) x epochs"},
-        "volume": recommend(data, answers),
+        "volume": recommend(data),
     }
 
 
-def recommend(data: Dataset, answers: np.ndarray) -> dict[str, Any]:
+def recommend(data: Dataset) -> dict[str, Any]:
     """The kind of task the data looks like, and the size usually needed for it."""
     n = data.n
-    short = answers[answers >= 0]
-    labels = len(np.unique(short))
+    labels = data.labels()
     v = data.settings.volume
     tasks = data.task_counts()
     mean_turns = float(data.n_messages.mean()) if n else 0.0
-    if n >= 10 and len(short) >= 0.9 * n and 2 <= labels <= max(2, min(200, n // 5)):
+    if labels:
         kind, rec = f"classification ({labels} labels)", max(v.recommended, 50 * labels)
         why = "classifiers need about 50 or more examples per label"
     elif tasks and next(iter(tasks)) in (PREFERENCE, UNPAIRED):
@@ -65,5 +63,5 @@ def recommend(data: Dataset, answers: np.ndarray) -> dict[str, Any]:
     else:
         kind, rec, why = "single-turn generation", max(v.recommended, 100), \
             "simple format or style changes: 50-100; complex tasks: hundreds to thousands"
-    return {"examples": n, "task": kind, "recommended": rec, "why": why,
+    return {"examples": n, "distinct_examples": data.distinct, "task": kind, "recommended": rec, "why": why,
             "provider_minimum": v.provider_minimum, "minimum": v.minimum}

@@ -113,12 +113,12 @@ def _texts(messages: Iterable[Message]) -> Iterable[str]:
     for m in messages:
         yield m.content
         for call in m.tool_calls:
-            yield _call_text(call)
+            yield call_text(call)
         if isinstance(m.name, str):
             yield m.name
 
 
-def _call_text(call: Any) -> str:
+def call_text(call: Any) -> str:
     """What a tool call puts in the training text: the function object, or a part's value."""
     if isinstance(call, dict):
         value = call.get("value")

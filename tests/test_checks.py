@@ -30,7 +30,14 @@ CODES = [c.code for c in CHECKS]
 DATA_SUFFIXES = (".jsonl", ".json")
 
 # "<CODE>/<file>": why the fixture's (correct) expectation does not hold yet.
-KNOWN_BUGS: dict[str, str] = {}
+KNOWN_BUGS: dict[str, str] = {
+    "DUP003/fail-short-transposition.jsonl":
+        "RECALL: 'Can I get a refund?' vs 'Cna I get a refund?' (rapidfuzz 0.98) has a 5-gram MinHash estimate "
+        "of 0.56: one-line texts rarely become LSH candidates and are dropped below threshold - 0.15",
+    "DUP003/fail-same-code-paraphrased-question.jsonl":
+        "RECALL: the same code answer under two paraphrased requests (rapidfuzz 0.88) has a MinHash estimate "
+        "of 0.64 and is never verified",
+}
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -146,6 +153,8 @@ MESSAGE_FACTS = [
     ("LEN001", "fail.jsonl", 3, "4,097"),
     ("LEN001", "fail.jsonl", 3, "4,096"),
     ("FMT020", "fail-hh-rlhf.jsonl", 1, "empty"),
+    ("DUP004", "fail.jsonl", 17, "card_arrival"),
+    ("DUP004", "fail.jsonl", 17, "lost_card"),
 ]
 
 

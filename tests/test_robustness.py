@@ -44,7 +44,7 @@ def test_pathological_values_are_findings_not_crashes(tmp_path: Path, extra: str
     report = ftdata.lint(str(p), jobs=1)
     assert report.stats["records"] == 3
     assert _rules(report).get(2), "the pathological line gets a finding"
-    assert not any(f.line in (1, 3) for f in report.findings)
+    assert not any(f.line in (1, 3) and f.category != "duplicates" for f in report.findings)  # 3 copies 1
 
 
 def test_jsonl_whose_first_line_is_an_array_is_still_read_line_by_line(tmp_path: Path) -> None:

@@ -108,6 +108,10 @@ class Dataset(NamedTuple):
     tokens_exact: np.ndarray  # bool: was this row counted exactly?
     estimates: np.ndarray  # the calibrated estimate of every row, exact rows included
     recount: Callable[[np.ndarray], None]  # count these rows exactly, updating tokens/tokens_exact
+    columns: dict[str, np.ndarray]  # every per-row column of the scan (fingerprints among them)
+    signatures: np.ndarray | None  # MinHash signatures (rows x 64, uint16) when fingerprinted
+    fetch: Callable[[Any], dict[int, Record]]  # re-read these rows' records ({} when impossible)
+    cache: dict[str, Any]  # results shared between dataset checks (e.g. duplicate clusters)
 
     def near(self, threshold: float, limit: int = 500) -> np.ndarray:
         """Rows whose estimate is close enough to `threshold` that an exact count could put them
@@ -130,6 +134,23 @@ class Dataset(NamedTuple):
     def n(self) -> int:
         return len(self.indices)
 
+    @property
+    def distinct(self) -> int:
+        """Examples after collapsing duplicate clusters (all rows when duplicates are not checked)."""
+        clusters = self.cache.get("clusters")
+        return self.n if clusters is None else int(clusters.distinct)
+
+    def labels(self) -> int:
+        """How many distinct labels the data has if it looks like classification (at least 90%
+        of final answers are short, from a small set), else 0."""
+        import numpy as np
+
+        answers = self.columns["answer"]
+        short = answers[answers >= 0]
+        k = len(np.unique(short))
+        n = self.n
+        return k if n >= 10 and len(short) >= 0.9 * n and 2 <= k <= max(2, min(200, n // 5)) else 0
+
     def format_of(self, i: int) -> str:
         from ftdata.formats import NAMES
 
@@ -150,6 +171,11 @@ class Dataset(NamedTuple):
 
 
 class DatasetCheck(Check):
+    # "exact" when the check needs the per-record fingerprints (hashes) and the duplicate
+    # clusters, "near" when it needs near-duplicate clusters too (MinHash signatures); the scanner
+    # computes them only when some check asks.
+    fingerprints: ClassVar[str] = ""
+
     def collect(self, record: Record) -> Any:
         """A small picklable value per record. Checks that need only the arrays do not override
         this; they are then not called per record and get an empty `values`."""

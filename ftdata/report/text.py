@@ -68,5 +68,7 @@ def _stats(st: dict[str, Any]) -> list[str]:
         f"median {approx}{t['median']:,}, p95 {approx}{t['p95']:,}, max {approx}{t['max']:,}; "
         f"limit {t['limit']:,} for {t['model']} ({t['over_limit']:,} over)",
         f"  training: {tr['epochs']} epochs by default, {approx}{tr['billed_tokens']:,} billed tokens",
-        f"  size: {vol['task']}; {vol['recommended']:,}+ examples recommended ({vol['why']})",
+        f"  size: {vol['task']}; {vol['recommended']:,}+ examples recommended ({vol['why']})"
+        + (f"; {vol['distinct_examples']:,} distinct" if vol.get("distinct_examples", st["examples"]) < st["examples"]
+           else ""),
     ]

@@ -10,7 +10,8 @@ from ftdata.model import Finding, Severity
 class BelowProviderMinimum(DatasetCheck):
     """The dataset has fewer examples than the provider's hard minimum.
 
-    What it does: compares the number of examples with `volume.provider_minimum` (OpenAI: 10).
+    What it does: compares the number of examples (rows, as the provider counts them) with
+    `volume.provider_minimum` (OpenAI: 10).
     Why it matters: the provider rejects the training job outright.
     Example: 8 examples for OpenAI.
     Options: set `volume.provider_minimum` in settings (`--min-examples-provider`).

@@ -4,14 +4,15 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
+from ftdata.checks.volume._size import describe
 from ftdata.model import Finding, Severity
 
 
 class FewExamples(DatasetCheck):
     """The dataset meets the minimum but is below the recommended size.
 
-    What it does: reports when the number of examples is at least `volume.minimum` and below
-    `volume.recommended` (default 100). The report's stats give the size recommended for the
+    What it does: reports when the number of distinct examples (duplicates collapsed) is at
+    least `volume.minimum` and below `volume.recommended` (default 100). The report's stats give the size recommended for the
     kind of task detected.
     Why it matters: results at this size are often disappointing; quality improves steadily
     with more consistent examples.
@@ -26,5 +27,5 @@ class FewExamples(DatasetCheck):
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         v = data.settings.volume
-        if max(v.minimum, v.provider_minimum) <= data.n < v.recommended:
-            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; {v.recommended} or more are recommended", file=data.file)
+        if data.n >= v.provider_minimum and v.minimum <= data.distinct < v.recommended:
+            yield self.finding(f"{describe(data)}; {v.recommended} or more are recommended", file=data.file)

@@ -4,14 +4,16 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
+from ftdata.checks.volume._size import describe
 from ftdata.model import Finding, Severity
 
 
 class TooFewExamples(DatasetCheck):
     """The dataset is above the provider minimum but below the minimum to learn a behaviour.
 
-    What it does: reports when the number of examples is below `volume.minimum` (default 50)
-    and not already below the provider minimum.
+    What it does: reports when the number of distinct examples (duplicates collapsed, when the
+    duplicate checks run) is below `volume.minimum` (default 50), and the file is not already
+    below the provider minimum.
     Why it matters: below about 50 examples fine-tunes rarely change behaviour reliably
     (OpenAI's guidance: start with 50-100 well-crafted examples).
     Example: 30 examples.
@@ -25,6 +27,6 @@ class TooFewExamples(DatasetCheck):
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         v = data.settings.volume
-        if v.provider_minimum <= data.n < v.minimum:
-            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; too few to learn a behaviour (at least {v.minimum})",
+        if data.n >= v.provider_minimum and data.distinct < v.minimum:
+            yield self.finding(f"{describe(data)}; too few to learn a behaviour (at least {v.minimum})",
                                file=data.file)

@@ -1,0 +1,25 @@
+"""What the duplicate rules share: the clusters the engine computed, and how to name members."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ftdata.checks.base import Dataset
+from ftdata.model import Location
+
+if TYPE_CHECKING:
+    from ftdata.similarity import Clusters
+
+
+def of(data: Dataset) -> Clusters:
+    clusters: Clusters | None = data.cache.get("clusters")
+    assert clusters is not None, "the engine computes clusters for checks that declare fingerprints"
+    return clusters
+
+
+def locations(data: Dataset, rows: list[int]) -> tuple[Location, ...]:
+    return tuple(Location(data.file, data.line_of(r), int(data.indices[r])) for r in rows)
+
+
+def where(data: Dataset, row: int) -> str:
+    line = data.line_of(row)
+    return f"line {line}" if line is not None else f"record {int(data.indices[row])}"

@@ -1,0 +1,47 @@
+"""DUP003: a record nearly identical to an earlier one."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from ftdata.checks.base import Dataset, DatasetCheck
+from ftdata.checks.duplicates._clusters import locations, of, where
+from ftdata.model import Finding, Severity
+from ftdata.similarity import groups
+
+
+class NearDuplicate(DatasetCheck):
+    """A record is nearly identical to another: a few edits, casing, punctuation or a dropped word.
+
+    What it does: finds candidates with MinHash over character 5-grams of the normalised
+    conversation and LSH banding (sub-quadratic, catches one-line texts too), then verifies each
+    candidate pair with rapidfuzz's normalised Indel similarity on the texts. Reports every
+    record of a cluster after the first, with the similarity and the record it matched.
+    Why it matters: near copies reweight the fine-tune like exact ones, and are what generated
+    data is full of (the same answer regenerated with small variations).
+    Example: "Paris is the capital of France." and "Paris is the capital of France!"
+    plus one dropped letter.
+    Options: settings `near_threshold` (default 0.8: similarity from which records are near duplicates).
+    """
+
+    code = "DUP003"
+    name = "near-duplicate"
+    category = "duplicates"
+    severity = Severity.WARNING
+    fingerprints = "near"
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        c = of(data)
+        idx = np.arange(data.n)
+        near = (c.root != idx) & (c.normal_root == idx) & (c.exact_root == idx)
+        for root, members in groups(c.root).items():
+            for r in members:
+                if not near[r]:
+                    continue
+                other = int(c.matched[r]) if c.matched[r] != r else root
+                approx = "≈" if c.estimated[r] else ""
+                size = f"; cluster of {len(members)}" if len(members) > 2 else ""
+                yield self.at(data, r, f"near duplicate of {where(data, other)} (similarity "
+                                       f"{approx}{c.similarity[r]:.2f}{size})",
+                              related=locations(data, [other] + [m for m in members if m not in (r, other)][:4]))

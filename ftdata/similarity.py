@@ -1,0 +1,186 @@
+"""Duplicate clusters of a dataset: exact, normalised and near, without any n x n comparison.
+
+Exact and normalised duplicates are rows with equal hashes (a sort). Near duplicates are
+candidate pairs from LSH banding of the MinHash signatures (rows sharing any band), verified
+on the texts with rapidfuzz's normalised Indel similarity; where a source cannot be read twice
+(stdin) the MinHash estimate decides and the finding says so. Near clusters are built by
+leader clustering in file order (a record joins the first earlier representative it is similar
+to), not by connected components, which chain A~B~C into one cluster where A and C differ.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ftdata import fingerprint
+from ftdata.checks.base import Dataset
+from ftdata.model import SFT, TASKS
+
+EMPTY = fingerprint.h64(b"")  # the hash of an empty normalised input
+
+MAX_PAIRS_PER_BAND_GROUP = 64  # a band value shared by more rows links each to the group's first only
+
+
+class Conflict(NamedTuple):
+    first: int  # the first row with this input
+    row: int  # a later row whose answer differs from the first row's
+    similarity: float | None  # of the two answers (rapidfuzz), None for labels
+
+
+class Clusters(NamedTuple):
+    root: np.ndarray  # per row: the first row of its cluster (itself when unique or first)
+    exact_root: np.ndarray  # per row: the first row with the same canonical record
+    normal_root: np.ndarray  # per row: the first row with the same normalised text
+    similarity: np.ndarray  # per row: verified similarity to the row it was matched with (1 for equal)
+    matched: np.ndarray  # per row: the row it was matched with (itself when none)
+    estimated: np.ndarray  # per row: was the similarity a MinHash estimate (texts not re-readable)?
+    conflicts: list[Conflict]  # same input, another answer: reported as conflicts, not as copies
+
+    @property
+    def distinct(self) -> int:
+        return int((self.root == np.arange(len(self.root))).sum())
+
+
+def groups(roots: np.ndarray) -> dict[int, list[int]]:
+    """Rows by the root they share, for groups of two or more (one sort, not one scan per row)."""
+    dup = np.flatnonzero(roots != np.arange(len(roots)))
+    if not len(dup):
+        return {}
+    order = np.argsort(roots[dup], kind="stable")
+    out: dict[int, list[int]] = {}
+    for r in dup[order].tolist():
+        root = int(roots[r])
+        out.setdefault(root, [root]).append(r)
+    return out
+
+
+def first_of_equal(keys: np.ndarray) -> np.ndarray:
+    """For every row, the first row with the same key."""
+    if not len(keys):
+        return np.zeros(0, np.int64)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    group_first = order[starts][np.cumsum(starts) - 1]
+    out = np.empty_like(order)
+    out[order] = group_first
+    return out
+
+
+def candidate_pairs(sig: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows sharing at least one LSH band (8 bands of 8 MinHash values)."""
+    bands = fingerprint.bands(sig)
+    pairs = []
+    for b in range(bands.shape[1]):
+        keys = bands[:, b]
+        order = np.argsort(keys, kind="stable")
+        k = keys[order]
+        same = (k[1:] == k[:-1]) & (k[1:] != 0)  # 0: an empty signature, never a candidate
+        if not same.any():
+            continue
+        starts = np.r_[True, ~same]
+        group = np.cumsum(starts) - 1
+        head = order[starts][group]  # the group's first row, for every row
+        pos = np.arange(len(order)) - np.flatnonzero(starts)[group]  # position inside the group
+        link = (pos > 0) & (pos <= MAX_PAIRS_PER_BAND_GROUP)
+        pairs.append(np.stack([head[link], order[link]], axis=1))
+        # rows beyond the cap link to the previous row too, so long groups stay connected in chains
+        chain = pos > MAX_PAIRS_PER_BAND_GROUP
+        if chain.any():
+            idx = np.flatnonzero(chain)
+            pairs.append(np.stack([order[idx - 1], order[idx]], axis=1))
+    if not pairs:
+        return np.zeros((0, 2), np.int64)
+    both = np.concatenate(pairs)
+    both.sort(axis=1)
+    return np.asarray(np.unique(both[both[:, 0] != both[:, 1]], axis=0), np.int64)
+
+
+def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
+    """The dataset's duplicate clusters; the engine computes them once, in data.cache["clusters"]."""
+    n = data.n
+    exact_root = first_of_equal(data.columns["exact"])
+    normal_root = first_of_equal(data.columns["normal"])  # equal text: an equivalence class
+    similarity = np.ones(n)
+    matched = normal_root.copy()
+    estimated = np.zeros(n, bool)
+    leader = np.arange(n)  # for each normalised representative: the near cluster it belongs to
+    if near and data.signatures is not None and n > 1:
+        pairs = candidate_pairs(data.signatures)
+        reps = normal_root == np.arange(n)
+        pairs = pairs[reps[pairs[:, 0]] & reps[pairs[:, 1]]]  # compare representatives only
+        sims, est = _verify(data, pairs, threshold)
+        keep = sims >= threshold
+        pairs, sims, est = pairs[keep], sims[keep], est[keep]
+        order = np.lexsort((pairs[:, 0], pairs[:, 1]))  # by later row, then earlier row
+        for k in order.tolist():
+            i, j = int(pairs[k, 0]), int(pairs[k, 1])
+            if leader[j] == j and leader[i] == i and matched[j] == j:  # j not placed yet; i leads
+                leader[j], matched[j], similarity[j], estimated[j] = i, i, sims[k], est[k]
+    root = leader[normal_root]
+    found = conflicts(data, threshold)
+    for c in found:  # a conflict is not a copy: released from a near cluster (equal text stays equal)
+        if normal_root[c.row] == c.row and root[c.row] != c.row:
+            root[c.row], matched[c.row] = c.row, c.row
+    return Clusters(root, exact_root, normal_root, similarity, matched, estimated, found)
+
+
+def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
+    """Supervised rows whose answer differs from the first row with the same non-empty input
+    (tool definitions and every turn before the final answer). Free-text answers differ below
+    `threshold` (rapidfuzz on the normalised answers); labels differ whenever they are not equal."""
+    from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import cpdist
+
+    inp, out = data.columns["input"], data.columns["output"]
+    rows = np.flatnonzero((data.task_codes == TASKS.index(SFT)) & (inp != EMPTY))
+    if not len(rows):
+        return []
+    first = rows[first_of_equal(inp[rows])]
+    differ = out[rows] != out[first]
+    pairs = list(zip(first[differ].tolist(), rows[differ].tolist()))
+    if data.labels():
+        return [Conflict(f, r, None) for f, r in pairs]
+    found: list[Conflict] = []
+    for start in range(0, len(pairs), VERIFY_BATCH):
+        batch = pairs[start:start + VERIFY_BATCH]
+        records = data.fetch(np.unique(np.asarray(batch)))
+        answers = {r: fingerprint.texts(rec)[2].decode("utf-8", "surrogatepass") for r, rec in records.items()}
+        known = [(f, r) for f, r in batch if f in answers and r in answers]
+        sims = cpdist([answers[f] for f, _ in known], [answers[r] for _, r in known], scorer=ratio, workers=-1) / 100 \
+            if known else np.zeros(0)
+        found += [Conflict(f, r, float(s)) for (f, r), s in zip(known, sims.tolist()) if s < threshold]
+    return found
+
+
+MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
+VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
+
+
+def _verify(data: Dataset, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Similarity of each candidate pair, and whether it is a MinHash estimate.
+
+    Clear cases are decided by the estimate of Jaccard similarity (below threshold - MARGIN: not
+    near; above threshold + MARGIN: near); the uncertain band in between is verified exactly
+    with rapidfuzz on the normalised texts, fetched again where the source allows.
+    """
+    from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import cpdist
+
+    sig = data.signatures
+    assert sig is not None
+    sims = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.zeros(0)
+    est = np.ones(len(pairs), bool)
+    unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
+    for start in range(0, len(unsure), VERIFY_BATCH):  # bounded memory: records are fetched per batch
+        batch = unsure[start:start + VERIFY_BATCH]
+        records = data.fetch(np.unique(pairs[batch]))
+        text = {r: fingerprint.texts(rec)[0].decode("utf-8", "surrogatepass") for r, rec in records.items()}
+        known = [k for k in batch.tolist() if int(pairs[k, 0]) in text and int(pairs[k, 1]) in text]
+        if known:
+            left = [text[int(pairs[k, 0])] for k in known]
+            right = [text[int(pairs[k, 1])] for k in known]
+            sims[known] = cpdist(left, right, scorer=ratio, workers=-1) / 100
+            est[known] = False
+    return sims, est
