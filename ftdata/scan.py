@@ -52,8 +52,11 @@ class Partial:
 
     def freeze(self) -> Partial:
         """Turn the rows into column arrays (in the worker: arrays pickle far faster than lists)."""
-        table = np.array(self.rows, np.int64).reshape(len(self.rows), len(self.COLUMNS))
-        self.columns = {k: table[:, i].astype(t) for i, (k, t) in enumerate(self.COLUMNS.items())}
+        width = len(self.rows[0]) if self.rows else len(self.COLUMNS)
+        table = np.array(self.rows, np.int64).reshape(len(self.rows), width)
+        zeros = np.zeros(len(self.rows), np.int64)  # rows without fingerprints lack the last columns
+        self.columns = {k: (table[:, i] if i < width else zeros).astype(t)
+                        for i, (k, t) in enumerate(self.COLUMNS.items())}
         self.rows = []
         if self.texts:
             self.signatures = fingerprint.signatures(self.texts)
@@ -199,14 +202,14 @@ class Scanner:
         exact = tokens.count_record(self.enc, rec) if sample or size.max_tokens > self.spec.limit else -1
         last = messages[-1].content if messages else ""
         answer = crc32(last.encode("utf-8", "replace")) if len(last) <= SHORT_ANSWER else -1
+        row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
+                                size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
             h_exact, h_normal, h_input, h_output, text = fingerprint.record_hashes(rec)
+            row += (h_exact, h_normal, h_input, h_output)
             if self.signatures:
                 out.texts.append(text)
-        else:
-            h_exact = h_normal = h_input = h_output = 0
-        out.rows.append((line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
-                         size.chars, size.extra, size.overhead, exact, answer, h_exact, h_normal, h_input, h_output))
+        out.rows.append(row)
         for i in self._collect:
             out.collected[i].append(self.plan.dataset[i].collect(rec))
 
