@@ -29,11 +29,19 @@ def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = Fal
     """Lint a path (or paths), a list of record dicts, or a DataFrame; returns a Report.
 
     Keyword options are Settings fields: model, max_tokens, input_format, ignore, checks, jobs,
-    volume (a dict or VolumeSettings).
+    volume (a dict or VolumeSettings), eval (evaluation files checked for leakage).
     """
     from ftdata import engine
 
     settings = settings or Settings(**options)
+    results = _lint_train(source, settings)
+    results += [engine.lint_eval(path, settings, results) for path in settings.eval]
+    return Report(results, exit_zero=exit_zero)
+
+
+def _lint_train(source: Any, settings: Settings) -> list[Any]:
+    from ftdata import engine
+
     if isinstance(source, (str, os.PathLike)):
         results = [engine.lint_file(os.fspath(source), settings)]
     elif _is_dataframe(source):
@@ -44,7 +52,7 @@ def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = Fal
         results = [engine.lint_values(((i + 1, _plain(r)) for i, r in enumerate(source)), settings, "<records>")]
     else:
         raise TypeError(f"cannot lint a {type(source).__name__}; pass a path, a list of dicts or a DataFrame")
-    return Report(results, exit_zero=exit_zero)
+    return results
 
 
 def load(path: str | os.PathLike[str], model: str | None = None, input_format: str | None = None) -> Any:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from ftdata._version import __version__
 from ftdata.formats import NAMES
-from ftdata.report import RENDERERS, Report
+from ftdata.report import RENDERERS, FileResult, Report
 
 
 class UsageFailure(Exception):
@@ -47,6 +47,8 @@ def cli() -> None:
 @click.option("--model", default=None, help="Model whose tokenizer and per-example limit apply (default gpt-4o-mini).")
 @click.option("--max-tokens", type=int, default=None, help="Override the per-example token limit.")
 @click.option("--input-format", type=click.Choice(NAMES), default=None, help="Skip detection; read every record as this.")
+@click.option("--eval", "eval_paths", multiple=True, metavar="FILE",
+              help="An evaluation set: report its records that also are in the training files (repeatable).")
 @click.option("--ignore", multiple=True, help="Rule code, code prefix, name or category to skip (repeatable).")
 @click.option("--check-option", "check_options", multiple=True, metavar="CHECK.KEY=VALUE",
               help="Set a check's option, e.g. length-outlier.z=4 (repeatable).")
@@ -59,14 +61,14 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are errors.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a TTY).")
 def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_tokens: int | None,
-         input_format: str | None, ignore: tuple[str, ...], check_options: tuple[str, ...],
+         input_format: str | None, eval_paths: tuple[str, ...], ignore: tuple[str, ...], check_options: tuple[str, ...],
          min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
          jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
     import ftdata
     from ftdata.config import Settings
 
-    for p in paths:
+    for p in paths + eval_paths:
         if p != "-" and (not os.path.exists(p) or os.path.isdir(p)):  # pipes (<(zcat x.gz)) are fine
             why = "is a directory" if os.path.isdir(p) else "does not exist"
             raise UsageFailure(f"cannot read {p!r}: it {why}")
@@ -74,7 +76,7 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
             raise UsageFailure(f"cannot read {p!r}: permission denied")
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
-    fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs,
+    fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs, "eval": eval_paths,
                               "ignore": ignore, "checks": _check_options(check_options), "volume": volume}
     if model:
         fields["model"] = model
@@ -85,10 +87,15 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
         msg = err["msg"].removeprefix("Value error, ")
         where = ".".join(str(x) for x in err["loc"])
         raise UsageFailure(f"invalid setting {where}: {msg}" if where else msg) from None
-    results = []
-    for p in paths:
+    from ftdata import engine
+
+    results: list[FileResult] = []
+    for p in paths + eval_paths:
         try:
-            results.extend(ftdata.lint(p, settings=settings).results)
+            if p in eval_paths and p not in paths:
+                results.append(engine.lint_eval(p, settings, [r for r in results if r.stats["role"] == "train"]))
+            else:
+                results.append(engine.lint_file(p, settings))
         except (OSError, EOFError) as e:
             why = getattr(e, "strerror", None) or str(e) or type(e).__name__
             raise UsageFailure(f"cannot read {'stdin' if p == '-' else repr(p)}: {why}") from None

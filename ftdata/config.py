@@ -29,6 +29,7 @@ class Settings(BaseModel):
     jobs: int | None = Field(None, ge=1, description="worker processes (default: CPU count)")
     exact_tokens_bytes: int = Field(32 << 20, ge=0,
                                     description="count every record exactly up to this file size")
+    eval: tuple[str, ...] = Field((), description="evaluation sets checked for leakage from the training files")
     near_threshold: float = Field(0.8, gt=0, le=1, description="similarity from which two records are near "
                                                                 "duplicates (rapidfuzz normalised Indel)")
 

@@ -34,7 +34,20 @@ PARALLEL_MIN_BYTES = 16 << 20  # below this, worker start-up costs more than it 
 SAMPLE_BYTES = 4 << 20  # on large files, about this much text is token-counted exactly (calibration)
 
 
-def lint_file(path: str, settings: Settings) -> FileResult:
+def lint_eval(path: str, settings: Settings, train: list[FileResult]) -> FileResult:
+    """Scan an evaluation set and report its records that leak from the training sets. Its own
+    record-level findings are kept; dataset-level checks (volume, duplicates) are not its."""
+    result = lint_file(path, settings, role="eval")
+    findings = list(result.findings)
+    for check in Plan(settings.checks, settings.ignore).leakage:
+        for t in train:
+            if t.data is not None and result.data is not None:
+                findings.extend(check.finish(t.data, result.data))
+    findings.sort(key=Finding.sort_key)
+    return FileResult(result.file, result.records, result.examples, findings, result.stats, result.data)
+
+
+def lint_file(path: str, settings: Settings, role: str = "train") -> FileResult:
     """Lint one file, "-" for stdin, or a pipe. Raises OSError/EOFError for unreadable input.
 
     A stream is first copied to a temporary file, so that it is linted exactly like a file
@@ -45,11 +58,11 @@ def lint_file(path: str, settings: Settings) -> FileResult:
             spooled = os.path.join(tmp, "stream")
             with open_binary(path) as src, open(spooled, "wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK_BYTES)
-            return _lint_plain(spooled, settings, path)
-    return _lint_plain(path, settings, path)
+            return _lint_plain(spooled, settings, path, role)
+    return _lint_plain(path, settings, path, role)
 
 
-def _lint_plain(path: str, settings: Settings, name: str) -> FileResult:
+def _lint_plain(path: str, settings: Settings, name: str, role: str) -> FileResult:
     gz = is_gzip(path)
     size = gzip_size(path) if gz else os.path.getsize(path)
     stride = 1 if size <= settings.exact_tokens_bytes else max(2, math.ceil(size / SAMPLE_BYTES))
@@ -66,7 +79,7 @@ def _lint_plain(path: str, settings: Settings, name: str) -> FileResult:
         else:  # gzip: this process decompresses, workers scan blocks of lines
             blocks = ((block, i == 0) for i, block in enumerate(iter_blocks(stream, CHUNK_BYTES)))
             partials = _run(settings, name, stride, jobs, _scan_block, blocks)
-        return finish(name, settings, partials, source=path)
+        return finish(name, settings, partials, source=path, role=role)
 
 
 def lint_values(values: Iterable[tuple[int, Any]], settings: Settings, file: str) -> FileResult:
@@ -124,7 +137,7 @@ def _ordered(pool: Executor, fn: Callable[..., Partial], work: Iterable[Any], wi
 
 # -- stitching and dataset checks ----------------------------------------------------------------
 def finish(file: str, settings: Settings, partials: Iterable[Partial],
-           memory: list[Any] | None = None, source: str | None = None) -> FileResult:
+           memory: list[Any] | None = None, source: str | None = None, role: str = "train") -> FileResult:
     """Stitch the chunks, run the dataset checks, compute stats. Records are fetched again from
     `memory` (an in-memory source's raw values, by record index) or the file `source`."""
     plan = Plan(settings.checks, settings.ignore)
@@ -158,15 +171,15 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
                    col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
     levels = {c.fingerprints for c in plan.dataset}
-    if levels - {""}:  # duplicate clusters, shared by the duplicate checks and the volume verdict
+    if role == "train" and levels - {""}:  # duplicate clusters: the duplicate checks, the volume verdict
         from ftdata.similarity import clusters
 
         data.cache["clusters"] = clusters(data, settings.near_threshold, near="near" in levels)
-    for check, values in zip(plan.dataset, collected):
+    for check, values in zip(plan.dataset if role == "train" else (), collected):
         findings.extend(check.finish(values, data))
     findings.sort(key=Finding.sort_key)
-    st = stats_mod.compute(data, records, (alpha, beta), n_exact)
-    return FileResult(file, records, data.n, findings, st)
+    st = {"role": role, **stats_mod.compute(data, records, (alpha, beta), n_exact)}
+    return FileResult(file, records, data.n, findings, st, data)
 
 
 def _fetcher(file: str, settings: Settings, indices: np.ndarray, offsets: np.ndarray,

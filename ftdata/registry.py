@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ftdata.checks.base import Check, DatasetCheck, ReadRule, RecordCheck, SchemaRule
+from ftdata.checks.base import Check, DatasetCheck, LeakageCheck, ReadRule, RecordCheck, SchemaRule
 from ftdata.checks.format.blank_line import BlankLine
 from ftdata.checks.format.byte_order_mark import ByteOrderMark
 from ftdata.checks.format.consecutive_same_role import ConsecutiveSameRole
@@ -37,6 +37,8 @@ from ftdata.checks.duplicates.exact_duplicate import ExactDuplicate
 from ftdata.checks.duplicates.near_duplicate import NearDuplicate
 from ftdata.checks.duplicates.normalized_duplicate import NormalizedDuplicate
 from ftdata.checks.duplicates.repeated_output import RepeatedOutput
+from ftdata.checks.leakage.eval_duplicate import EvalDuplicate
+from ftdata.checks.leakage.eval_near_duplicate import EvalNearDuplicate
 from ftdata.checks.length.length_outlier import LengthOutlier
 from ftdata.checks.length.over_token_limit import OverTokenLimit
 from ftdata.checks.volume.few_examples import FewExamples
@@ -53,6 +55,7 @@ BUILTIN: tuple[type[Check], ...] = (
     BelowProviderMinimum, TooFewExamples, FewExamples,
     OverTokenLimit, LengthOutlier,
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
+    EvalDuplicate, EvalNearDuplicate,
 )
 
 
@@ -88,6 +91,7 @@ class Plan:
         self.schema = [c for c in checks if isinstance(c, SchemaRule)]
         self.record = [c for c in checks if isinstance(c, RecordCheck)]
         self.dataset = [c for c in checks if isinstance(c, DatasetCheck)]
+        self.leakage = [c for c in checks if isinstance(c, LeakageCheck)]
 
     def record_checks(self, task: str, roles_only: bool, turn_data_only: bool = False) -> list[RecordCheck]:
         """The record checks for a task, of one kind: roles-only, turn-data-only, or the others."""

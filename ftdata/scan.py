@@ -81,8 +81,11 @@ class Scanner:
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
         self._collect = [i for i, c in enumerate(self.plan.dataset) if type(c).collect is not DatasetCheck.collect]
-        self.fingerprints = any(c.fingerprints for c in self.plan.dataset)
-        self.signatures = any(c.fingerprints == "near" for c in self.plan.dataset)
+        wanted = [c.fingerprints for c in self.plan.dataset]
+        if settings.eval:  # training and evaluation sets are compared by their fingerprints
+            wanted += [c.fingerprints for c in self.plan.leakage]
+        self.fingerprints = any(wanted)
+        self.signatures = "near" in wanted
 
     @property
     def enc(self) -> Any:

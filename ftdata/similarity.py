@@ -163,24 +163,86 @@ def _verify(data: Dataset, pairs: np.ndarray, threshold: float) -> tuple[np.ndar
 
     Clear cases are decided by the estimate of Jaccard similarity (below threshold - MARGIN: not
     near; above threshold + MARGIN: near); the uncertain band in between is verified exactly
-    with rapidfuzz on the normalised texts, fetched again where the source allows.
+    with rapidfuzz on the normalised texts, fetched again in batches.
     """
+    if not len(pairs):
+        return np.zeros(0), np.zeros(0, bool)
+    return _similarity(pairs, data, data, threshold)
+
+
+class Leak(NamedTuple):
+    row: int  # the evaluation row
+    train_row: int  # the training row it matches
+    kind: str  # "exact", "normal" or "near"
+    similarity: float
+    estimated: bool  # a MinHash estimate (the texts could not be read again)
+
+
+def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> list[Leak]:
+    """Evaluation rows found in the training set: by hash join for exact and normalised copies,
+    by an LSH band join (sorted keys, searchsorted) verified like near duplicates for the rest.
+    Computed once per (train, eval) pair and shared by the leakage rules."""
+    key = f"leaks:{id(evaluation)}:{near}"
+    if key in train.cache:
+        return train.cache[key]  # type: ignore[no-any-return]
+    found: list[Leak] = []
+    matched = np.zeros(evaluation.n, bool)
+    for kind in ("exact", "normal"):
+        hit, where = _join(train.columns[kind], evaluation.columns[kind])
+        for r in np.flatnonzero(hit & ~matched).tolist():
+            found.append(Leak(r, int(where[r]), kind, 1.0, False))
+        matched |= hit
+    if near and train.signatures is not None and evaluation.signatures is not None:
+        pairs = _band_join(train.signatures, evaluation.signatures, matched)
+        if len(pairs):
+            sims, est = _similarity(pairs, train, evaluation, threshold)
+            best: dict[int, Leak] = {}
+            for (t, e), s, x in zip(pairs.tolist(), sims.tolist(), est.tolist()):
+                if s >= threshold and (e not in best or s > best[e].similarity):
+                    best[e] = Leak(e, t, "near", s, x)
+            found += sorted(best.values())
+    train.cache[key] = found
+    return found
+
+
+def _join(train_keys: np.ndarray, eval_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each eval key: is it among the training keys, and the first training row with it."""
+    values, first = np.unique(train_keys, return_index=True)
+    pos = np.clip(np.searchsorted(values, eval_keys), 0, max(len(values) - 1, 0))
+    hit = (values[pos] == eval_keys) if len(values) else np.zeros(len(eval_keys), bool)
+    return hit, first[pos] if len(values) else np.zeros(len(eval_keys), np.int64)
+
+
+def _band_join(train_sig: np.ndarray, eval_sig: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """(train row, eval row) pairs sharing an LSH band; eval rows in `skip` are left out."""
+    tb, eb = fingerprint.bands(train_sig), fingerprint.bands(eval_sig)
+    pairs = []
+    for b in range(tb.shape[1]):
+        hit, where = _join(tb[:, b], eb[:, b])
+        hit &= (eb[:, b] != 0) & ~skip
+        rows = np.flatnonzero(hit)
+        pairs.append(np.stack([where[rows], rows], axis=1))
+    both = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
+    return np.asarray(np.unique(both, axis=0), np.int64)
+
+
+def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
+                threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Like _verify, across two datasets: estimate, and rapidfuzz where the estimate is unsure."""
     from rapidfuzz.fuzz import ratio
     from rapidfuzz.process import cpdist
 
-    sig = data.signatures
-    assert sig is not None
-    sims = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1) if len(pairs) else np.zeros(0)
+    assert left.signatures is not None and right.signatures is not None
+    sims = (left.signatures[pairs[:, 0]] == right.signatures[pairs[:, 1]]).mean(axis=1)
     est = np.ones(len(pairs), bool)
     unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
-    for start in range(0, len(unsure), VERIFY_BATCH):  # bounded memory: records are fetched per batch
+    for start in range(0, len(unsure), VERIFY_BATCH):
         batch = unsure[start:start + VERIFY_BATCH]
-        records = data.fetch(np.unique(pairs[batch]))
-        text = {r: fingerprint.texts(rec)[0].decode("utf-8", "surrogatepass") for r, rec in records.items()}
-        known = [k for k in batch.tolist() if int(pairs[k, 0]) in text and int(pairs[k, 1]) in text]
+        a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
+        known = [k for k in batch.tolist() if int(pairs[k, 0]) in a and int(pairs[k, 1]) in b]
         if known:
-            left = [text[int(pairs[k, 0])] for k in known]
-            right = [text[int(pairs[k, 1])] for k in known]
-            sims[known] = cpdist(left, right, scorer=ratio, workers=-1) / 100
+            ta = [fingerprint.texts(a[int(pairs[k, 0])])[0].decode("utf-8", "surrogatepass") for k in known]
+            tb = [fingerprint.texts(b[int(pairs[k, 1])])[0].decode("utf-8", "surrogatepass") for k in known]
+            sims[known] = cpdist(ta, tb, scorer=ratio, workers=-1) / 100
             est[known] = False
     return sims, est

@@ -5,7 +5,8 @@ Layout of tests/fixtures/checks/<CODE>/:
     pass.jsonl | pass.json      near misses that must not trigger it
     fail-<variant>.json[l]      more failing cases, with expected-<variant>.json
     pass-<variant>.json[l]      more passing cases
-    settings.json               optional keyword settings for ftdata.lint (e.g. {"model": ...})
+    settings.json               optional keyword settings for ftdata.lint (e.g. {"model": ...});
+                                `eval` names evaluation files in the folder (leakage checks)
 
 `pytest -k FMT003` runs one check. Known bugs are variant files marked xfail (strict) in KNOWN_BUGS.
 """
@@ -54,8 +55,12 @@ def data_file(code: str, stem: str) -> Path | None:
 
 
 def settings_for(code: str) -> dict[str, Any]:
+    """The fixture's settings; `eval` files (leakage checks) are named relative to its folder."""
     p = folder(code) / "settings.json"
-    return json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    settings = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    if "eval" in settings:
+        settings["eval"] = [str(folder(code) / name) for name in settings["eval"]]
+    return settings
 
 
 def expected_for(data: Path) -> Counter[tuple[int | None, str]]:
@@ -189,7 +194,7 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
     names = [c.name for c in CHECKS]
     assert len(set(codes)) == len(codes), [c for c, n in Counter(codes).items() if n > 1]
     assert len(set(names)) == len(names), [c for c, n in Counter(names).items() if n > 1]
-    assert all(re.fullmatch(r"[A-Z]{3}\d{3}", c) for c in codes), codes
+    assert all(re.fullmatch(r"[A-Z]{3,4}\d{3}", c) for c in codes), codes
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", n) for n in names), names
     assert all(c.category in CATEGORIES for c in CHECKS), [(c.code, c.category) for c in CHECKS]
     assert all(isinstance(c.severity, ftdata.Severity) for c in CHECKS)

@@ -186,9 +186,27 @@ class DatasetCheck(Check):
 
     def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
            related: Iterable[Location] = ()) -> Finding:
-        """A finding located at the i-th record of the dataset."""
-        return self.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
-                            index=int(data.indices[i]))
+        return _at(self, data, i, message, pointer, text, related)
+
+
+class LeakageCheck(Check):
+    """Compares an evaluation set with a training set (`--eval`); findings sit on eval records."""
+
+    fingerprints: ClassVar[str] = "exact"
+
+    def finish(self, train: Dataset, evaluation: Dataset) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
+           related: Iterable[Location] = ()) -> Finding:
+        return _at(self, data, i, message, pointer, text, related)
+
+
+def _at(check: Check, data: Dataset, i: int, message: str, pointer: str, text: str | None,
+        related: Iterable[Location]) -> Finding:
+    """A finding located at the i-th record of the dataset."""
+    return check.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
+                         index=int(data.indices[i]))
 
 
 def _counts(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:

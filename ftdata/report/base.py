@@ -18,6 +18,7 @@ class FileResult:
     examples: int
     findings: list[Finding]
     stats: dict[str, Any]
+    data: Any = None  # the scanned dataset (ftdata.checks.base.Dataset), kept for leakage checks
 
 
 class Report:

@@ -62,7 +62,8 @@ def _stats(st: dict[str, Any]) -> list[str]:
     vol = st["volume"]
     tr = st["training"]
     return [
-        f"{st['file']}: {st['examples']:,} examples of {st['records']:,} records ({formats}); "
+        f"{st['file']}{' (evaluation set)' if st.get('role') == 'eval' else ''}: {st['examples']:,} examples of "
+        f"{st['records']:,} records ({formats}); "
         f"{st['turns']['total']:,} turns",
         f"  tokens ({t['encoding']}{', estimated' if not t['exact'] else ''}): min {approx}{t['min']:,}, "
         f"median {approx}{t['median']:,}, p95 {approx}{t['p95']:,}, max {approx}{t['max']:,}; "

@@ -1,0 +1,37 @@
+"""LEAK002: an evaluation record nearly identical to a training record."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ftdata.checks.base import Dataset, LeakageCheck
+from ftdata.checks.duplicates._clusters import locations, where
+from ftdata.model import Finding, Severity
+from ftdata.similarity import leaks
+
+
+class EvalNearDuplicate(LeakageCheck):
+    """An evaluation record is a near duplicate of a training record (a few edits apart).
+
+    What it does: with `--eval FILE`, matches evaluation records against the training set by
+    MinHash/LSH over character 5-grams and verifies candidates with rapidfuzz, as near-duplicate
+    does; exact and normalised matches are eval-duplicate's.
+    Why it matters: a paraphrase-free copy with a typo fixed is still the same example; the
+    evaluation then rewards memorisation.
+    Example: valid.jsonl line 3 differs from train.jsonl line 90 by one word (similarity 0.96).
+    Options: settings `near_threshold` (default 0.8).
+    """
+
+    code = "LEAK002"
+    name = "eval-near-duplicate"
+    category = "leakage"
+    severity = Severity.ERROR
+    fingerprints = "near"
+
+    def finish(self, train: Dataset, evaluation: Dataset) -> Iterator[Finding]:
+        for leak in leaks(train, evaluation, train.settings.near_threshold, near=True):
+            if leak.kind != "near":
+                continue
+            approx = "≈" if leak.estimated else ""
+            yield self.at(evaluation, leak.row, f"near duplicate of training record {train.file} "
+                                                f"{where(train, leak.train_row)} (similarity {approx}{leak.similarity:.2f})",
+                          related=locations(train, [leak.train_row]))

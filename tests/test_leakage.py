@@ -1,0 +1,91 @@
+"""Train/eval leakage (`--eval`): findings sit on the eval record and name the training record."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+from rapidfuzz.fuzz import ratio
+
+import ftdata
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "checks" / "LEAK001"
+BANKING = ROOT.parent / "shared" / "datasets" / "banking77"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ftdata.cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_reports_leaks_on_the_eval_file() -> None:
+    train, evaluation = FIXTURES / "fail.jsonl", FIXTURES / "eval.jsonl"
+    run = _cli("lint", str(train), "--eval", str(evaluation), "--format", "json")
+    report = json.loads(run.stdout)
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(report)
+    assert run.returncode == 1 == report["exit_code"]
+    assert [s["role"] for s in report["stats"]["files"]] == ["train", "eval"]
+    leaks = [f for f in report["findings"] if f["category"] == "leakage"]
+    assert {(f["rule"], f["line"]) for f in leaks} == {("LEAK001", 1), ("LEAK001", 2), ("LEAK002", 4)}
+    assert all(f["file"] == str(evaluation) and f["related"][0]["file"] == str(train) for f in leaks)
+    assert {f["related"][0]["line"] for f in leaks} == {2, 5, 3}
+
+
+def test_the_eval_set_is_not_judged_as_a_training_set() -> None:
+    """A small eval set is normal: its volume and its internal duplicates are not findings."""
+    report = ftdata.lint(str(FIXTURES / "pass.jsonl"), jobs=1, eval=[str(FIXTURES / "eval.jsonl")])
+    on_eval = [f for f in report.findings if f.file == str(FIXTURES / "eval.jsonl")]
+    assert not [f for f in on_eval if f.category in ("volume", "duplicates", "length")]
+    assert {f.rule for f in on_eval} == {"LEAK002"}  # pass.jsonl holds no exact copy, one near one
+
+
+def test_without_eval_no_leakage_rule_runs(tmp_path: Path) -> None:
+    report = ftdata.lint(str(FIXTURES / "fail.jsonl"), jobs=1)
+    assert not [f for f in report.findings if f.category == "leakage"]
+    assert [s["role"] for s in report.stats["files"]] == ["train"]
+
+
+def _chat(src: Path, dst: Path) -> Path:
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for row in csv.DictReader(f):
+            out.write(json.dumps({"messages": [{"role": "user", "content": row["text"]},
+                                               {"role": "assistant", "content": row["category"]}]}) + "\n")
+    return dst
+
+
+def _normalise(text: str) -> str:
+    folded = re.sub("['\u2018\u2019\u02bc]", "", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+@pytest.mark.skipif(not BANKING.is_dir(), reason="../shared/datasets is absent")
+def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
+    train = _chat(BANKING / "train.csv", tmp_path / "train.jsonl")
+    evaluation = _chat(BANKING / "test.csv", tmp_path / "test.jsonl")
+    report = ftdata.lint(str(train), jobs=1, eval=[str(evaluation)])
+    t_lines = train.read_text(encoding="utf-8").splitlines()
+    e_lines = evaluation.read_text(encoding="utf-8").splitlines()
+
+    def text(lines: list[str], line: int | None) -> str:
+        assert line is not None
+        m = json.loads(lines[line - 1])["messages"]
+        return _normalise(f"user {m[0]['content']}") + " " + _normalise(m[1]["content"])
+
+    exact = [f for f in report.findings if f.rule == "LEAK001"]
+    near = [f for f in report.findings if f.rule == "LEAK002"]
+    assert exact and near
+    for f in exact:  # every reported leak is checked independently
+        assert text(e_lines, f.line) == text(t_lines, f.related[0].line), f
+    for f in near:
+        assert ratio(text(e_lines, f.line), text(t_lines, f.related[0].line)) >= 80, f
+    # and no eval record that equals a training record once normalised is missed
+    train_texts = {text(t_lines, i + 1) for i in range(len(t_lines))}
+    equal = {i + 1 for i in range(len(e_lines)) if text(e_lines, i + 1) in train_texts}
+    assert {f.line for f in exact} == equal
