@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from typing import Any
 
 import click
@@ -108,6 +109,34 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
     else:
         click.echo(RENDERERS[output_format](report, False), nl=False)
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("path")
+@click.option("-o", "--output", required=True, help="Where to write the deduplicated data (never the input).")
+@click.option("--keep", type=click.Choice(["first", "longest"]), default="first", show_default=True,
+              help="Which member of each duplicate cluster to keep.")
+@click.option("--near/--exact-only", default=True, show_default=True,
+              help="Also drop near duplicates, or only exact and normalised ones.")
+@click.option("--against", default=None, metavar="FILE",
+              help="Drop only the records of PATH that already are in FILE (e.g. an existing training set).")
+def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -> None:
+    """Write PATH without its duplicates to OUTPUT; dropped records go to OUTPUT.rejects.jsonl."""
+    from ftdata.curate.dedupe import dedupe as run
+
+    for p in (path, against):
+        if p is not None and (not os.path.exists(p) or os.path.isdir(p)):
+            raise UsageFailure(f"cannot read {p!r}: it {'is a directory' if os.path.isdir(p) else 'does not exist'}")
+    try:
+        result = run(path, output, keep=keep, near=near, against=against)
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
+    except (OSError, EOFError) as e:
+        raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
+    reasons = Counter(d.reason for d in result.dropped)
+    detail = ", ".join(f"{n:,} {r}" for r, n in sorted(reasons.items())) or "no duplicates"
+    click.echo(f"kept {result.kept:,} of {result.records:,} records in {result.output}; dropped "
+               f"{len(result.dropped):,} ({detail}), listed in {result.rejects}")
 
 
 @cli.command()

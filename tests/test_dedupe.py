@@ -1,0 +1,147 @@
+"""`ftdata dedupe`: nothing lost (output + rejects == input), the input untouched, atomic output."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ftdata.curate.dedupe import dedupe, rejects_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+def rec(user: str, answer: str) -> dict[str, object]:
+    return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]}
+
+
+BASE = [
+    rec("How do I reset my password on the mobile app?", "Open Settings, tap Security, then Reset password."),
+    rec("What currencies can I hold in my account?", "Pounds, euros and US dollars, switchable at any time in the app."),
+    rec("Can I freeze my card if I misplaced it?", "Yes. Tap your card in the app and choose Freeze; unfreeze it when found."),
+    rec("How long does a new card take to arrive?", "A new card usually arrives within three to five working days of ordering."),
+]
+
+
+def _write_jsonl(path: Path, rows: list[object], extra: list[str] = ()) -> Path:  # type: ignore[assignment]
+    lines = [json.dumps(r) for r in rows] + list(extra)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _sample(tmp_path: Path) -> Path:
+    near = rec("Can I freeze my card if I misplaced it?", "Yes. Tap your card in the app and choose Freeze; unfreeze it when found!")
+    longer = rec("What currencies can I hold in my account?",
+                 "Pounds, euros and US dollars, switchable at any time in the app.")
+    return _write_jsonl(tmp_path / "in.jsonl", [BASE[0], BASE[1], BASE[0], BASE[2], near, BASE[3], longer],
+                        extra=["{not json", ""])
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_nothing_is_lost_and_the_input_is_untouched(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    before, mtime = src.read_bytes(), src.stat().st_mtime_ns
+    out = tmp_path / "out.jsonl"
+    result = dedupe(str(src), str(out))
+    assert src.read_bytes() == before and src.stat().st_mtime_ns == mtime
+    kept, rejects = _lines(out), [json.loads(x) for x in _lines(Path(rejects_path(str(out))))]
+    # every input line is either in the output (verbatim; the blank line too) or a rejected record
+    assert sorted(kept + [json.dumps(r["record"]) for r in rejects]) == sorted(_lines(src))
+    assert {r["line"] for r in rejects} == {3, 5, 7}
+    by_line = {r["line"]: r for r in rejects}
+    assert by_line[3]["reason"] == "exact-duplicate" and by_line[3]["matched"]["line"] == 1
+    assert by_line[5]["reason"] == "normalized-duplicate" and by_line[5]["matched"]["line"] == 4
+    assert by_line[7]["reason"] == "exact-duplicate" and by_line[7]["matched"]["line"] == 2
+    assert result.kept + len(result.dropped) == result.records
+    assert "{not json" in kept  # what is not a duplicate record is kept, even if broken
+
+
+def test_keep_longest_keeps_the_longest_member(tmp_path: Path) -> None:
+    short = rec("Where is my refund?", "Refunds take five days.")
+    long = rec("Where is my refund?", "Refunds take five days.!!")  # same text once normalised, longer
+    src = _write_jsonl(tmp_path / "in.jsonl", [short, long, BASE[0]])
+    out = tmp_path / "out.jsonl"
+    dedupe(str(src), str(out), keep="longest")
+    assert [json.loads(x) for x in _lines(out)] == [long, BASE[0]]
+    (reject,) = [json.loads(x) for x in _lines(Path(rejects_path(str(out))))]
+    assert reject["line"] == 1 and reject["matched"]["line"] == 2
+
+
+def test_exact_only_keeps_near_duplicates(tmp_path: Path) -> None:
+    a = rec("Summarise the meeting notes for the product launch in three bullet points please.",
+            "The launch moves to May, marketing needs the final copy by Friday, and QA signs off next week.")
+    b = rec("Summarise the meeting notes for the product launch in three bullet points please.",
+            "The launch moves to May, marketing needs the final copy by Friday, and QA signs off next week!")
+    c = rec("Summarise the meeting notes for the product launch in three bullet point please.",
+            "The launch moves to May, marketing needs the final copy by Friday, and QA signs off next week.")
+    src = _write_jsonl(tmp_path / "in.jsonl", [a, b, c])
+    out = tmp_path / "out.jsonl"
+    assert {d.reason for d in dedupe(str(src), str(out)).dropped} == {"normalized-duplicate", "near-duplicate"}
+    assert [d.reason for d in dedupe(str(src), str(out), near=False).dropped] == ["normalized-duplicate"]
+
+
+def test_against_drops_only_what_the_other_file_has(tmp_path: Path) -> None:
+    existing = _write_jsonl(tmp_path / "train.jsonl", [BASE[0], BASE[3]])
+    src = _write_jsonl(tmp_path / "new.jsonl", [BASE[1], BASE[0], BASE[1], BASE[3], BASE[2]])
+    out = tmp_path / "out.jsonl"
+    result = dedupe(str(src), str(out), against=str(existing))
+    assert sorted(d.record_index for d in result.dropped) == [1, 3]
+    assert [json.loads(x) for x in _lines(out)] == [BASE[1], BASE[1], BASE[2]]  # its own copies stay
+    matched = {json.loads(x)["matched"]["file"] for x in _lines(Path(rejects_path(str(out))))}
+    assert matched == {str(existing)}
+
+
+def test_json_arrays_and_gzip_keep_their_container(tmp_path: Path) -> None:
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps([BASE[0], BASE[1], BASE[0]], indent=2), encoding="utf-8")
+    out = tmp_path / "out.json"
+    dedupe(str(src), str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == [BASE[0], BASE[1]]
+    gz = tmp_path / "in.jsonl.gz"
+    with gzip.open(gz, "wt", encoding="utf-8") as f:
+        f.write("\n".join(json.dumps(r) for r in [BASE[2], BASE[2], BASE[3]]) + "\n")
+    out_gz = tmp_path / "out.jsonl.gz"
+    dedupe(str(gz), str(out_gz))
+    with gzip.open(out_gz, "rt", encoding="utf-8") as f:
+        assert [json.loads(x) for x in f] == [BASE[2], BASE[3]]
+
+
+def test_cli_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    before = src.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "ftdata.cli", "dedupe", str(src), "-o", str(src)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 2 and run.stderr.startswith("ftdata: error:") and "Traceback" not in run.stderr
+    assert src.read_bytes() == before
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".ftdata-")]  # no temporary file left
+
+
+def test_cli_summary(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "ftdata.cli", "dedupe", str(src), "-o", str(tmp_path / "o.jsonl")],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    # 8 records: seven objects and an invalid line (kept); the blank line is not a record
+    assert "kept 5 of 8 records" in run.stdout and "2 exact-duplicate" in run.stdout
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets is absent")
+def test_round_trip_on_real_data(tmp_path: Path) -> None:
+    src = SHARED / "llama_factory" / "alpaca_en_demo.json"
+    out = tmp_path / "alpaca.json"
+    result = dedupe(str(src), str(out))
+    kept = json.loads(out.read_text(encoding="utf-8"))
+    rejects = [json.loads(x) for x in _lines(Path(rejects_path(str(out))))]
+    original = json.loads(src.read_text(encoding="utf-8"))
+    assert len(kept) + len(rejects) == len(original) == result.records
+    assert len(rejects) == 14 and all(r["reason"] == "exact-duplicate" for r in rejects)
+    key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+    assert sorted(map(key, kept + [r["record"] for r in rejects])) == sorted(map(key, original))
