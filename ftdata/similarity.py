@@ -156,6 +156,7 @@ def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
 
 MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
 VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
+VERIFY_MAX = 20_000  # uncertain pairs verified exactly, nearest the threshold first; the rest by estimate
 
 
 def _verify(data: Dataset, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +164,8 @@ def _verify(data: Dataset, pairs: np.ndarray, threshold: float) -> tuple[np.ndar
 
     Clear cases are decided by the estimate of Jaccard similarity (below threshold - MARGIN: not
     near; above threshold + MARGIN: near); the uncertain band in between is verified exactly
-    with rapidfuzz on the normalised texts, fetched again in batches.
+    with rapidfuzz on the normalised texts, fetched again in batches: at most VERIFY_MAX pairs,
+    the nearest the threshold first, the rest decided by the estimate (reported with ≈).
     """
     if not len(pairs):
         return np.zeros(0), np.zeros(0, bool)
@@ -236,6 +238,8 @@ def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
     sims = (left.signatures[pairs[:, 0]] == right.signatures[pairs[:, 1]]).mean(axis=1)
     est = np.ones(len(pairs), bool)
     unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
+    if len(unsure) > VERIFY_MAX:  # bounded work: the pairs an exact score is most likely to flip
+        unsure = np.sort(unsure[np.argsort(np.abs(sims[unsure] - threshold), kind="stable")[:VERIFY_MAX]])
     for start in range(0, len(unsure), VERIFY_BATCH):
         batch = unsure[start:start + VERIFY_BATCH]
         a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
