@@ -34,6 +34,10 @@ def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = Fal
     from ftdata import engine
 
     settings = settings or Settings(**options)
+    if settings.eval and isinstance(source, (str, os.PathLike, list, tuple)):
+        paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else \
+            [os.fspath(p) for p in source if isinstance(p, (str, os.PathLike))]
+        engine.check_eval_paths(paths, settings.eval)
     results = _lint_train(source, settings)
     results += [engine.lint_eval(path, settings, results) for path in settings.eval]
     return Report(results, exit_zero=exit_zero)

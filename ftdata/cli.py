@@ -90,10 +90,14 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
         raise UsageFailure(f"invalid setting {where}: {msg}" if where else msg) from None
     from ftdata import engine
 
+    try:
+        engine.check_eval_paths(paths, eval_paths)
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
     results: list[FileResult] = []
     for p in paths + eval_paths:
         try:
-            if p in eval_paths and p not in paths:
+            if p in eval_paths:
                 results.append(engine.lint_eval(p, settings, [r for r in results if r.stats["role"] == "train"]))
             else:
                 results.append(engine.lint_file(p, settings))
@@ -125,8 +129,11 @@ def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -
     from ftdata.curate.dedupe import dedupe as run
 
     for p in (path, against):
-        if p is not None and (not os.path.exists(p) or os.path.isdir(p)):
+        if p is not None and p != "-" and (not os.path.exists(p) or os.path.isdir(p)):
             raise UsageFailure(f"cannot read {p!r}: it {'is a directory' if os.path.isdir(p) else 'does not exist'}")
+    if against and keep != "first":
+        raise UsageFailure("--keep chooses within duplicate clusters; with --against nothing is chosen, "
+                           "records already in the other file are dropped")
     try:
         result = run(path, output, keep=keep, near=near, against=against)
     except ValueError as e:

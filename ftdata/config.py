@@ -30,8 +30,8 @@ class Settings(BaseModel):
     exact_tokens_bytes: int = Field(32 << 20, ge=0,
                                     description="count every record exactly up to this file size")
     eval: tuple[str, ...] = Field((), description="evaluation sets checked for leakage from the training files")
-    near_threshold: float = Field(0.8, gt=0, le=1, description="similarity from which two records are near "
-                                                                "duplicates (rapidfuzz normalised Indel)")
+    near_threshold: float = Field(0.8, gt=0, le=1, description="Jaccard similarity of character 5-grams from "
+                                                                "which two records are near duplicates")
 
     @model_validator(mode="after")
     def _known_rules(self) -> Settings:

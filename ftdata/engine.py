@@ -34,6 +34,16 @@ PARALLEL_MIN_BYTES = 16 << 20  # below this, worker start-up costs more than it 
 SAMPLE_BYTES = 4 << 20  # on large files, about this much text is token-counted exactly (calibration)
 
 
+def check_eval_paths(train: Iterable[str], evals: Iterable[str]) -> None:
+    """An evaluation file must not also be a training file (however its path is spelled)."""
+    train = list(train)
+    for e in evals:
+        for t in train:
+            same = os.path.isfile(e) and os.path.isfile(t) and os.path.samefile(e, t)
+            if same or e == t:
+                raise ValueError(f"--eval {e!r} is also a training file; leakage needs two different sets")
+
+
 def lint_eval(path: str, settings: Settings, train: list[FileResult]) -> FileResult:
     """Scan an evaluation set and report its records that leak from the training sets. Its own
     record-level findings are kept; dataset-level checks (volume, duplicates) are not its."""

@@ -49,21 +49,28 @@ def h64(data: bytes) -> int:
 
 
 def texts(record: Record) -> tuple[bytes, bytes, bytes]:
-    """Normalised (whole conversation, input, output): the output is the final assistant turn
+    """Normalised (whole conversation, input, output). The output is the final assistant turn
     with its tool calls (and for a preference pair the rejected answer); the input is the tool
-    definitions and every turn before it. Records that differ only in their tools differ."""
+    definitions and every turn before it; the whole conversation also holds any turn after the
+    final answer. A record without an assistant turn (prompt-only data) is all input."""
     msgs = record.messages
     last = len(msgs) - 1
     while last >= 0 and msgs[last].role != "assistant":
         last -= 1
     tools = ("tools " + (record.tools if isinstance(record.tools, str) else json_text(record.tools)) + " "
              if record.tools else "")
-    inp = normalise(tools + " ".join([_turn(m) for m in msgs[:max(last, 0)]]))
-    out = _turn(msgs[last], role=False) if last >= 0 else ""
+    if last < 0:
+        inp = normalise(tools + " ".join([_turn(m) for m in msgs]))
+        return inp, inp, b""
+    inp = normalise(tools + " ".join([_turn(m) for m in msgs[:last]]))
+    out = _turn(msgs[last], role=False)
     if record.rejected is not None:
         out += " rejected " + " ".join([_turn(m, role=False) for m in record.rejected[len(msgs) - 1:]])
     norm_out = normalise(out)
-    return (inp + b" " + norm_out if inp else norm_out), inp, norm_out
+    full = inp + b" " + norm_out if inp else norm_out
+    if last < len(msgs) - 1:  # turns after the final answer still make the record what it is
+        full += b" " + normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
+    return full, inp, norm_out
 
 
 def _turn(m: Message, role: bool = True) -> str:
@@ -131,21 +138,25 @@ def _densify(sig: np.ndarray, has: np.ndarray) -> np.ndarray:
     return out
 
 
+def shingles(text: bytes) -> np.ndarray:
+    """The set of character 5-grams (bytes of the normalised UTF-8 text) a signature
+    summarises, as sorted unique uint64 values: five bytes fit in one, so no two collide."""
+    if len(text) < SHINGLE:
+        return np.zeros(0, np.uint64)
+    buf = np.frombuffer(text + b"\0" * 8, np.uint8)
+    words = np.ndarray((len(text) - SHINGLE + 1,), "<u8", buf.data, 0, (1,))
+    return np.unique(words & np.uint64((1 << (8 * SHINGLE)) - 1))
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two shingle sets (0 for two empty sets: nothing to compare)."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - common
+    return common / union if union else 0.0
+
+
 def bands(sig: np.ndarray) -> np.ndarray:
     """LSH band keys (rows x 8, uint64): each band's eight 16-bit values, as two 64-bit words
     mixed into one. An all-empty band (a text shorter than a shingle) keys 0."""
     words = np.ascontiguousarray(sig).view(np.uint64).reshape(len(sig), BINS // ROWS, ROWS // 4)
     return words[:, :, 0] ^ (words[:, :, 1] * np.uint64(0x9E3779B97F4A7C15))
-
-
-def agreement(a: np.ndarray, b: np.ndarray) -> float:
-    """MinHash estimate of the Jaccard similarity of two signatures."""
-    return float((a == b).mean()) if a.any() and b.any() else 0.0
-
-
-def canonical_output(record: Record) -> Any:
-    """The final assistant text of a record, as written (for messages naming a label)."""
-    for m in reversed(record.messages):
-        if m.role == "assistant":
-            return m.content
-    return ""

@@ -49,12 +49,14 @@ def values_by_index(path: str, indices: set[int]) -> Iterator[tuple[int, Any]]:
                     yield index, value
             return
         last, index = max(indices, default=-1), -1
-        for raw in stream:
+        for line, raw in enumerate(stream, 1):
+            if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
             if not raw.strip():
                 continue
             index += 1
             if index in indices:
-                yield index, _parse(raw[3:] if index == 0 and raw.startswith(b"\xef\xbb\xbf") else raw)
+                yield index, _parse(raw)
             if index >= last:
                 return
     finally:

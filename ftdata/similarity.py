@@ -1,15 +1,15 @@
 """Duplicate clusters of a dataset: exact, normalised and near, without any n x n comparison.
 
 Exact and normalised duplicates are rows with equal hashes (a sort). Near duplicates are
-candidate pairs from LSH banding of the MinHash signatures (rows sharing any band), verified
-on the texts with rapidfuzz's normalised Indel similarity; where a source cannot be read twice
-(stdin) the MinHash estimate decides and the finding says so. Near clusters are built by
+candidate pairs from LSH banding of the MinHash signatures (rows sharing any band), judged by the
+Jaccard similarity of their character 5-gram sets: clear cases by the MinHash estimate, the
+uncertain ones exactly on the texts (findings mark estimates with ≈). Near clusters are built by
 leader clustering in file order (a record joins the first earlier representative it is similar
 to), not by connected components, which chain A~B~C into one cluster where A and C differ.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -19,7 +19,6 @@ from ftdata.model import SFT, TASKS
 
 EMPTY = fingerprint.h64(b"")  # the hash of an empty normalised input
 
-MAX_PAIRS_PER_BAND_GROUP = 64  # a band value shared by more rows links each to the group's first only
 
 
 class Conflict(NamedTuple):
@@ -34,7 +33,7 @@ class Clusters(NamedTuple):
     normal_root: np.ndarray  # per row: the first row with the same normalised text
     similarity: np.ndarray  # per row: verified similarity to the row it was matched with (1 for equal)
     matched: np.ndarray  # per row: the row it was matched with (itself when none)
-    estimated: np.ndarray  # per row: was the similarity a MinHash estimate (texts not re-readable)?
+    estimated: np.ndarray  # per row: was the similarity a MinHash estimate (a clear case, or beyond VERIFY_MAX)?
     conflicts: list[Conflict]  # same input, another answer: reported as conflicts, not as copies
 
     @property
@@ -68,9 +67,11 @@ def first_of_equal(keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def candidate_pairs(sig: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows sharing at least one LSH band (8 bands of 8 MinHash values)."""
-    bands = fingerprint.bands(sig)
+def candidate_pairs(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, of the given rows sharing at least one LSH band (8 bands of 8 MinHash
+    values). Each row is paired with the first row of its band group: linear, and that first row
+    is the one leader clustering needs, since rows are taken in file order."""
+    bands = fingerprint.bands(sig[rows])
     pairs = []
     for b in range(bands.shape[1]):
         keys = bands[:, b]
@@ -80,21 +81,14 @@ def candidate_pairs(sig: np.ndarray) -> np.ndarray:
         if not same.any():
             continue
         starts = np.r_[True, ~same]
-        group = np.cumsum(starts) - 1
-        head = order[starts][group]  # the group's first row, for every row
-        pos = np.arange(len(order)) - np.flatnonzero(starts)[group]  # position inside the group
-        link = (pos > 0) & (pos <= MAX_PAIRS_PER_BAND_GROUP)
-        pairs.append(np.stack([head[link], order[link]], axis=1))
-        # rows beyond the cap link to the previous row too, so long groups stay connected in chains
-        chain = pos > MAX_PAIRS_PER_BAND_GROUP
-        if chain.any():
-            idx = np.flatnonzero(chain)
-            pairs.append(np.stack([order[idx - 1], order[idx]], axis=1))
+        head = order[starts][np.cumsum(starts) - 1]  # the group's first row, for every row
+        link = ~starts
+        pairs.append(np.stack([rows[head[link]], rows[order[link]]], axis=1))
     if not pairs:
         return np.zeros((0, 2), np.int64)
     both = np.concatenate(pairs)
     both.sort(axis=1)
-    return np.asarray(np.unique(both[both[:, 0] != both[:, 1]], axis=0), np.int64)
+    return np.asarray(np.unique(both, axis=0), np.int64)
 
 
 def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
@@ -106,24 +100,20 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     matched = normal_root.copy()
     estimated = np.zeros(n, bool)
     leader = np.arange(n)  # for each normalised representative: the near cluster it belongs to
+    found = conflicts(data, threshold)
+    conflicting = {c.row for c in found}  # same input, another answer: a conflict, never a copy
     if near and data.signatures is not None and n > 1:
-        pairs = candidate_pairs(data.signatures)
-        reps = normal_root == np.arange(n)
-        pairs = pairs[reps[pairs[:, 0]] & reps[pairs[:, 1]]]  # compare representatives only
-        sims, est = _verify(data, pairs, threshold)
+        reps = np.flatnonzero(normal_root == np.arange(n))  # compare representatives only
+        pairs = candidate_pairs(data.signatures, reps)
+        sims, est = _similarity(pairs, data, data, threshold)
         keep = sims >= threshold
         pairs, sims, est = pairs[keep], sims[keep], est[keep]
         order = np.lexsort((pairs[:, 0], pairs[:, 1]))  # by later row, then earlier row
         for k in order.tolist():
             i, j = int(pairs[k, 0]), int(pairs[k, 1])
-            if leader[j] == j and leader[i] == i and matched[j] == j:  # j not placed yet; i leads
+            if leader[j] == j and leader[i] == i and matched[j] == j and j not in conflicting:
                 leader[j], matched[j], similarity[j], estimated[j] = i, i, sims[k], est[k]
-    root = leader[normal_root]
-    found = conflicts(data, threshold)
-    for c in found:  # a conflict is not a copy: released from a near cluster (equal text stays equal)
-        if normal_root[c.row] == c.row and root[c.row] != c.row:
-            root[c.row], matched[c.row] = c.row, c.row
-    return Clusters(root, exact_root, normal_root, similarity, matched, estimated, found)
+    return Clusters(leader[normal_root], exact_root, normal_root, similarity, matched, estimated, found)
 
 
 def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
@@ -157,19 +147,6 @@ def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
 MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
 VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
 VERIFY_MAX = 20_000  # uncertain pairs verified exactly, nearest the threshold first; the rest by estimate
-
-
-def _verify(data: Dataset, pairs: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Similarity of each candidate pair, and whether it is a MinHash estimate.
-
-    Clear cases are decided by the estimate of Jaccard similarity (below threshold - MARGIN: not
-    near; above threshold + MARGIN: near); the uncertain band in between is verified exactly
-    with rapidfuzz on the normalised texts, fetched again in batches: at most VERIFY_MAX pairs,
-    the nearest the threshold first, the rest decided by the estimate (reported with ≈).
-    """
-    if not len(pairs):
-        return np.zeros(0), np.zeros(0, bool)
-    return _similarity(pairs, data, data, threshold)
 
 
 class Leak(NamedTuple):
@@ -230,10 +207,11 @@ def _band_join(train_sig: np.ndarray, eval_sig: np.ndarray, skip: np.ndarray) ->
 
 def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
                 threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Like _verify, across two datasets: estimate, and rapidfuzz where the estimate is unsure."""
-    from rapidfuzz.fuzz import ratio
-    from rapidfuzz.process import cpdist
-
+    """Jaccard similarity of candidate pairs (rows of `left`, rows of `right`) over the normalised
+    texts' character 5-grams, and whether it is a MinHash estimate. Clear cases are decided by
+    the estimate (below threshold - MARGIN: not near; above threshold + MARGIN: near); pairs in
+    between get the exact Jaccard of their shingle sets, from the texts fetched again in batches:
+    at most VERIFY_MAX pairs, the nearest the threshold first, the rest decided by the estimate (≈)."""
     assert left.signatures is not None and right.signatures is not None
     sims = (left.signatures[pairs[:, 0]] == right.signatures[pairs[:, 1]]).mean(axis=1)
     est = np.ones(len(pairs), bool)
@@ -243,10 +221,15 @@ def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
     for start in range(0, len(unsure), VERIFY_BATCH):
         batch = unsure[start:start + VERIFY_BATCH]
         a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
-        known = [k for k in batch.tolist() if int(pairs[k, 0]) in a and int(pairs[k, 1]) in b]
-        if known:
-            ta = [fingerprint.texts(a[int(pairs[k, 0])])[0].decode("utf-8", "surrogatepass") for k in known]
-            tb = [fingerprint.texts(b[int(pairs[k, 1])])[0].decode("utf-8", "surrogatepass") for k in known]
-            sims[known] = cpdist(ta, tb, scorer=ratio, workers=-1) / 100
-            est[known] = False
+        shingles: dict[tuple[int, int], np.ndarray] = {}
+
+        def of(side: int, records: dict[int, Any], row: int) -> np.ndarray:
+            if (side, row) not in shingles:
+                shingles[(side, row)] = fingerprint.shingles(fingerprint.texts(records[row])[0])
+            return shingles[(side, row)]
+
+        for k in batch.tolist():
+            i, j = int(pairs[k, 0]), int(pairs[k, 1])
+            if i in a and j in b:
+                sims[k], est[k] = fingerprint.jaccard(of(0, a, i), of(1, b, j)), False
     return sims, est

@@ -145,3 +145,103 @@ def test_round_trip_on_real_data(tmp_path: Path) -> None:
     assert len(rejects) == 14 and all(r["reason"] == "exact-duplicate" for r in rejects)
     key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
     assert sorted(map(key, kept + [r["record"] for r in rejects])) == sorted(map(key, original))
+
+
+# -- regressions found in review -------------------------------------------------------------------
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ftdata.cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_prompt_only_records_are_not_all_one_text(tmp_path: Path) -> None:
+    topics = ["the sea", "a city at night", "old trains", "winter birds", "a kitchen", "mountains",
+              "lost keys", "rain on glass", "a chess game", "bees", "a lighthouse", "first snow"]
+    src = _write_jsonl(tmp_path / "p.jsonl", [{"prompt": f"Write a haiku about {t}."} for t in topics])
+    assert dedupe(str(src), str(tmp_path / "o.jsonl")).dropped == []
+
+
+def test_turns_after_the_final_answer_count(tmp_path: Path) -> None:
+    def conv(last: str) -> dict[str, object]:
+        return {"messages": [{"role": "user", "content": "Book me a flight to the coast next Friday."},
+                             {"role": "assistant", "content": "Which airport?"},
+                             {"role": "user", "content": last}]}
+    src = _write_jsonl(tmp_path / "t.jsonl", [conv("London Heathrow"), conv("Paris CDG, please, economy class")])
+    assert dedupe(str(src), str(tmp_path / "o.jsonl")).dropped == []
+
+
+def test_dedupe_refuses_streams_and_broken_arrays(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    run = subprocess.run(f"cat '{src}' | {sys.executable} -m ftdata.cli dedupe - -o '{tmp_path / 'o.jsonl'}'",
+                         shell=True, capture_output=True, text=True, check=False)
+    assert run.returncode == 2 and "regular file" in run.stderr and not (tmp_path / "o.jsonl").exists()
+    broken = tmp_path / "b.json"
+    one = json.dumps(BASE[0])
+    broken.write_text(f"[{one},\n{one},\n{{\"messages\": oops}},\n{json.dumps(BASE[1])}]", encoding="utf-8")
+    run = _cli("dedupe", str(broken), "-o", str(tmp_path / "b.out.json"))
+    assert run.returncode == 2 and "not valid JSON at line 3" in run.stderr
+    assert not (tmp_path / "b.out.json").exists()
+
+
+def test_rejects_keep_the_original_bytes(tmp_path: Path) -> None:
+    line = '{"messages": [{"role": "user", "content": "Big number?"}, {"role": "assistant", "content": "x"}], "n": 1000000000000000000000000000000}'
+    src = tmp_path / "n.jsonl"
+    src.write_text(line + "\n" + line + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    dedupe(str(src), str(out))
+    (reject,) = _lines(Path(rejects_path(str(out))))
+    assert '"record":' + line in reject  # not re-encoded (no 1e+30)
+    assert _lines(out) == [line]
+
+
+def test_a_bom_before_a_blank_first_line_does_not_shift_records(tmp_path: Path) -> None:
+    src = tmp_path / "bom.jsonl"
+    r1, r2 = json.dumps(BASE[0]), json.dumps(BASE[1])
+    src.write_bytes(b"\xef\xbb\xbf\n" + f"{r1}\n{r2}\n{r1}\n".encode())
+    out = tmp_path / "o.jsonl"
+    result = dedupe(str(src), str(out))
+    assert [d.record_index for d in result.dropped] == [2]
+    assert _lines(out)[1:] == [r1, r2]
+
+
+def test_large_groups_of_copies_do_not_hide_a_near_copy(tmp_path: Path) -> None:
+    x = rec("Please summarise our refund policy for customers in two sentences for the help page.",
+            "Refunds are available within thirty days of purchase with a receipt, paid back to the original card.")
+    y = rec("Please summarise our refund policy for customers in two sentences for the help page.",
+            "Refunds are available within thirty days of purchase with a receipt, paid back to the original bank card.")
+    src = _write_jsonl(tmp_path / "g.jsonl", [x] * 70 + [y])
+    reasons = [d.reason for d in dedupe(str(src), str(tmp_path / "o.jsonl")).dropped]
+    assert reasons.count("exact-duplicate") == 69 and reasons.count("near-duplicate") == 1
+
+
+def test_keep_longest_drops_only_what_is_near_the_kept_record(tmp_path: Path) -> None:
+    a = rec("q", "alpha beta gamma delta epsilon zeta eta theta iota kappa")
+    b = rec("q", "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu")
+    c = rec("q", "xalpha beta gamma delta epsilon zeta eta theta iota")
+    src = _write_jsonl(tmp_path / "l.jsonl", [a, b, c])
+    out = tmp_path / "o.jsonl"
+    for d in dedupe(str(src), str(out), keep="longest").dropped:
+        assert d.similarity >= 0.8, d
+
+
+def test_eval_cannot_be_a_training_file(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    for spelled in (str(src), os.path.join(str(tmp_path), ".", "in.jsonl")):
+        run = _cli("lint", str(src), "--eval", spelled)
+        assert run.returncode == 2 and "also a training file" in run.stderr
+
+
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    out = tmp_path / "o.jsonl"
+    old = os.umask(0o022)
+    try:
+        dedupe(str(src), str(out))
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert Path(rejects_path(str(out))).stat().st_mode & 0o777 == 0o644
+
+
+def test_keep_is_meaningless_with_against(tmp_path: Path) -> None:
+    src = _sample(tmp_path)
+    run = _cli("dedupe", str(src), "-o", str(tmp_path / "o.jsonl"), "--against", str(src), "--keep", "longest")
+    assert run.returncode == 2 and run.stderr.startswith("ftdata: error:")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from rapidfuzz.fuzz import ratio
 
 import ftdata
 
@@ -83,8 +82,10 @@ def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
     assert exact and near
     for f in exact:  # every reported leak is checked independently
         assert text(e_lines, f.line) == text(t_lines, f.related[0].line), f
-    for f in near:
-        assert ratio(text(e_lines, f.line), text(t_lines, f.related[0].line)) >= 80, f
+    for f in near:  # Jaccard of character 5-grams, exact unless the message marks an estimate
+        a, b = (set(s[i:i + 5] for i in range(len(s) - 4)) for s in
+                (text(e_lines, f.line).encode(), text(t_lines, f.related[0].line).encode()))
+        assert len(a & b) / len(a | b) >= (0.65 if "≈" in f.message else 0.8), f
     # and no eval record that equals a training record once normalised is missed
     train_texts = {text(t_lines, i + 1) for i in range(len(t_lines))}
     equal = {i + 1 for i in range(len(e_lines)) if text(e_lines, i + 1) in train_texts}

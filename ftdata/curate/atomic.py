@@ -21,6 +21,9 @@ def atomic_writer(path: str) -> Iterator[IO[bytes]]:
                     yield gz  # type: ignore[misc]
             else:
                 yield raw
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a normal file follows the umask
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

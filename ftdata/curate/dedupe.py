@@ -6,15 +6,17 @@ included: they are lint's to report, not dedupe's to lose). Both files are writt
 """
 from __future__ import annotations
 
+import json
 import os
-from typing import Any, NamedTuple
+from typing import IO, Any, Iterator, NamedTuple
 
 import numpy as np
 import orjson
 
 from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
-from ftdata.io import ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.checks.base import Dataset
+from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
 
 REASONS = {"exact": "exact-duplicate", "normal": "normalized-duplicate", "near": "near-duplicate"}
 
@@ -26,6 +28,7 @@ class Drop(NamedTuple):
     matched_line: int | None
     matched_index: int
     similarity: float
+    estimated: bool = False  # a MinHash estimate rather than a rapidfuzz score
 
 
 class DedupeResult(NamedTuple):
@@ -46,42 +49,50 @@ def dedupe(path: str, output: str, keep: str = "first", near: bool = True, again
     for an unusable request (output equal to the input) and OSError for unreadable input."""
     from ftdata import engine
 
+    for p in (path, against):
+        if p is not None and not os.path.isfile(p):
+            raise ValueError(f"dedupe reads {p!r} twice and needs a regular file, not a stream or pipe")
     if _same(path, output) or _same(path, rejects_path(output)) or (against and _same(against, output)):
         raise ValueError(f"refusing to overwrite the input: output {output!r} is an input file")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot write {output!r}: the folder {folder!r} does not exist")
     settings = _settings(settings or Settings(), near, against)
     result = engine.lint_file(path, settings)
+    broken = [f for f in result.findings if f.rule == "FMT001" and f.record_index is None]
+    if broken:  # a JSON array cut short: what follows cannot be read, so it could not be written back
+        raise ValueError(f"{path!r} is not valid JSON at line {broken[0].line}; fix it before deduping")
     data = result.data
     if against:
-        train = engine.lint_file(against, settings)
-        drops = _against(data, train.data, near)
+        drops = _against(data, engine.lint_file(against, settings).data, near)
     else:
-        drops = _within(data, keep)
-    dropped = {d.record_index for d in drops}
-    _write(path, output, dropped)
+        drops = _within(data, keep, settings.near_threshold)
     by_index = {d.record_index: d for d in drops}
-    with atomic_writer(rejects_path(output)) as out:
-        for index, line, raw in _records(path, dropped):
+    with atomic_writer(rejects_path(output)) as out:  # first: a dropped record is never only in memory
+        for index, line, raw in _records(path, set(by_index)):
             d = by_index[index]
             out.write(orjson.dumps({
                 "line": line, "record_index": index, "reason": d.reason,
                 "matched": {"file": d.matched_file, "line": d.matched_line, "record_index": d.matched_index},
-                "similarity": round(d.similarity, 4), "record": raw}) + b"\n")
+                "similarity": round(d.similarity, 4), "estimated": d.estimated, "record": raw}) + b"\n")
+    _write(path, output, set(by_index))
     return DedupeResult(result.records, result.records - len(drops), sorted(drops), output, rejects_path(output))
 
 
 def _settings(settings: Settings, near: bool, against: str | None) -> Settings:
     """Only what finding duplicates needs: the duplicate checks (or leakage ones), nothing else."""
-    keep = ("DUP001", "DUP002") + (("DUP003",) if near else ())
+    keep = ("FMT001", "DUP001", "DUP002") + (("DUP003",) if near else ())  # FMT001: a broken array stops us
     if against:
-        keep = ("LEAK001",) + (("LEAK002",) if near else ())
+        keep = ("FMT001", "LEAK001") + (("LEAK002",) if near else ())
     from ftdata.registry import all_checks
 
     ignore = tuple(c.code for c in all_checks() if c.code not in keep)
     return settings.model_copy(update={"ignore": ignore, "eval": (against,) if against else ()})
 
 
-def _within(data: Any, keep: str) -> list[Drop]:
-    """One record kept per cluster: the first, or the longest (most characters; first on ties)."""
+def _within(data: Dataset, keep: str, threshold: float) -> list[Drop]:
+    """One record kept per cluster: the first, or the longest (most characters; first on ties).
+    With `longest`, a near member is dropped only if it is near the kept record too."""
     from ftdata.similarity import groups
 
     clusters = data.cache["clusters"]
@@ -94,58 +105,77 @@ def _within(data: Any, keep: str) -> list[Drop]:
                 continue
             kind = "exact" if clusters.exact_root[r] == clusters.exact_root[kept] else \
                 "normal" if clusters.normal_root[r] == clusters.normal_root[kept] else "near"
-            sim = 1.0 if kind != "near" else _similarity(data, r, kept, clusters)
-            drops.append(Drop(int(data.indices[r]), REASONS[kind], data.file, data.line_of(kept),
-                              int(data.indices[kept]), sim))
+            sim, est = (1.0, False) if kind != "near" else _similarity(data, r, kept, clusters)
+            if sim >= threshold:
+                drops.append(Drop(int(data.indices[r]), REASONS[kind], data.file, data.line_of(kept),
+                                  int(data.indices[kept]), sim, est))
     return drops
 
 
-def _similarity(data: Any, row: int, kept: int, clusters: Any) -> float:
+def _similarity(data: Dataset, row: int, kept: int, clusters: Any) -> tuple[float, bool]:
+    """Similarity of two members of a near cluster, exactly where the texts can be read again."""
     if clusters.matched[row] == kept:
-        return float(clusters.similarity[row])
+        return float(clusters.similarity[row]), bool(clusters.estimated[row])
     from rapidfuzz.fuzz import ratio
 
     from ftdata.fingerprint import texts
 
     records = data.fetch(np.asarray([row, kept]))
-    if row in records and kept in records:
-        a, b = (texts(records[r])[0].decode("utf-8", "surrogatepass") for r in (row, kept))
-        return float(ratio(a, b) / 100)
-    return float(clusters.similarity[row])
+    a, b = (texts(records[r])[0].decode("utf-8", "surrogatepass") for r in (row, kept))
+    return float(ratio(a, b) / 100), False
 
 
-def _against(data: Any, train: Any, near: bool) -> list[Drop]:
+def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
     """Records of the input already in the other file (exactly, normalised, or nearly)."""
     from ftdata.similarity import leaks
 
     return [Drop(int(data.indices[leak.row]), REASONS[leak.kind], train.file, train.line_of(leak.train_row),
-                 int(train.indices[leak.train_row]), leak.similarity)
-            for leak in leaks(train, data, data.settings.near_threshold, near)]
+                 int(train.indices[leak.train_row]), leak.similarity, leak.estimated)
+            for leak in leaks(train, data, data.settings.near_threshold, near) if near or leak.kind != "near"]
 
 
-def _records(path: str, wanted: set[int]) -> Any:
-    """(record index, line, raw value) of the wanted records, in order."""
-    from ftdata.records import raw_values
+def _records(path: str, wanted: set[int]) -> Iterator[tuple[int, int, Any]]:
+    """(record index, line, record) of the wanted records, in order: a JSON Lines record as its
+    original bytes (kept verbatim in the rejects file), an array element as its value."""
+    with open_binary(path) as stream:
+        if container_of(stream, path) == "json":
+            values = (x for x in iter_json_values(stream) if not isinstance(x, ReadProblem))
+            for index, (line, value) in enumerate(values):
+                if index in wanted:
+                    yield index, line, value
+            return
+        for line, index, raw in _jsonl_records(stream):
+            if index in wanted:
+                yield index, line, orjson.Fragment(raw.rstrip(b"\r\n"))
 
-    for index, (line, value) in enumerate(raw_values(path)):
-        if index in wanted:
-            yield index, line, value
+
+def _jsonl_records(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """(line, record index, raw line) of every record line, numbered as lint numbers them: blank
+    lines are not records, and a byte-order mark on the first line is not part of it."""
+    index = -1
+    for line, raw in enumerate(stream, 1):
+        if line == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        if raw.strip():
+            index += 1
+            yield line, index, raw
 
 
 def _write(path: str, output: str, dropped: set[int]) -> None:
+    with open_binary(path) as stream:
+        lines = {line for line, index, _ in _jsonl_records(stream) if index in dropped}
     with open_binary(path) as stream, atomic_writer(output) as out:
         if container_of(stream, path) == "json":
             kept = [v for i, v in enumerate(x[1] for x in iter_json_values(stream) if not isinstance(x, ReadProblem))
                     if i not in dropped]
-            out.write(orjson.dumps(kept, option=orjson.OPT_INDENT_2) + b"\n")
+            try:
+                out.write(orjson.dumps(kept, option=orjson.OPT_INDENT_2) + b"\n")
+            except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates: the slower encoder
+                out.write(json.dumps(kept, indent=2, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n")
             return
-        index = -1
-        for raw in stream:
-            if raw.strip():
-                index += 1
-                if index in dropped:
-                    continue
-            out.write(raw)
+        for line, raw in enumerate(stream, 1):
+            if line not in lines:
+                out.write(raw)
 
 
 def _same(a: str, b: str) -> bool:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ftdata.checks.base import Dataset
 from ftdata.model import Location
 
@@ -21,5 +23,8 @@ def locations(data: Dataset, rows: list[int]) -> tuple[Location, ...]:
 
 
 def where(data: Dataset, row: int) -> str:
+    """"line N" where lines identify records, else "record N" (one-line JSON arrays, memory)."""
+    if "lines_unique" not in data.cache:
+        data.cache["lines_unique"] = len(np.unique(data.lines)) == data.n and bool((data.lines > 0).all())
     line = data.line_of(row)
-    return f"line {line}" if line is not None else f"record {int(data.indices[row])}"
+    return f"line {line}" if line is not None and data.cache["lines_unique"] else f"record {int(data.indices[row])}"

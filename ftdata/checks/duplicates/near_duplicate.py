@@ -15,14 +15,16 @@ class NearDuplicate(DatasetCheck):
     """A record is nearly identical to another: a few edits, casing, punctuation or a dropped word.
 
     What it does: finds candidates with MinHash over character 5-grams of the normalised
-    conversation and LSH banding (sub-quadratic, catches one-line texts too), then verifies each
-    candidate pair with rapidfuzz's normalised Indel similarity on the texts. Reports every
-    record of a cluster after the first, with the similarity and the record it matched.
+    conversation and LSH banding (sub-quadratic), then judges each pair by the Jaccard similarity
+    of the two 5-gram sets: exactly, from the texts, wherever the MinHash estimate is not clear-cut
+    (estimates are marked ≈). Reports every record of a cluster after the first, with the
+    similarity and the record it matched. Short texts are compared by the same measure, so one
+    typo in a one-line message weighs more than in a paragraph.
     Why it matters: near copies reweight the fine-tune like exact ones, and are what generated
     data is full of (the same answer regenerated with small variations).
     Example: "Paris is the capital of France." and "Paris is the capital of France!"
     plus one dropped letter.
-    Options: settings `near_threshold` (default 0.8: similarity from which records are near duplicates).
+    Options: settings `near_threshold` (default 0.8: Jaccard similarity from which records are near duplicates).
     """
 
     code = "DUP003"

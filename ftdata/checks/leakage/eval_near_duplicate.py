@@ -13,7 +13,7 @@ class EvalNearDuplicate(LeakageCheck):
     """An evaluation record is a near duplicate of a training record (a few edits apart).
 
     What it does: with `--eval FILE`, matches evaluation records against the training set by
-    MinHash/LSH over character 5-grams and verifies candidates with rapidfuzz, as near-duplicate
+    MinHash/LSH over character 5-grams and judges them by Jaccard similarity, as near-duplicate
     does; exact and normalised matches are eval-duplicate's.
     Why it matters: a paraphrase-free copy with a typo fixed is still the same example; the
     evaluation then rewards memorisation.
