@@ -195,7 +195,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
 def _fetcher(file: str, settings: Settings, indices: np.ndarray, offsets: np.ndarray,
              memory: list[Any] | None) -> Callable[[np.ndarray], dict[int, Record]]:
     """Re-read given rows' records: from memory, by byte offset (plain JSON Lines), or by a
-    sequential read of the file; nothing for stdin or a pipe, which cannot be read twice."""
+    sequential read of the file (for stdin, its spooled copy while it exists; else nothing)."""
     from ftdata import formats
     from ftdata.records import make_record, values_at_offsets, values_by_index
 
