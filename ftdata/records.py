@@ -1,16 +1,29 @@
 """Iterate a file's records in canonical form, for notebooks and for running a check on its own."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
-
 import json
+from typing import IO, Any, Iterable, Iterator
 
 import orjson
 
 from ftdata import formats
 from ftdata.formats.base import Format
-from ftdata.io import ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
 from ftdata.model import Record
+
+
+def jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int | None, bytes]]:
+    """Every line of a JSON Lines stream, numbered as lint numbers records: (line, record index,
+    bytes without a leading byte-order mark); a blank line is no record and has index None."""
+    index = -1
+    for line, raw in enumerate(stream, 1):
+        if line == 1 and raw.startswith(BOM):
+            raw = raw[len(BOM):]
+        if raw.strip():
+            index += 1
+            yield line, index, raw
+        else:
+            yield line, None, raw
 
 
 def raw_values(path: str) -> Iterator[tuple[int, Any]]:
@@ -23,12 +36,9 @@ def raw_values(path: str) -> Iterator[tuple[int, Any]]:
                 if not isinstance(item, ReadProblem):
                     yield item
             return
-        for line_no, raw in enumerate(stream, 1):
-            if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue  # blank lines are not records
-            yield line_no, _parse(raw)
+        for line, index, raw in jsonl_lines(stream):
+            if index is not None:
+                yield line, _parse(raw)
     finally:
         if path != "-":
             stream.close()
@@ -40,28 +50,19 @@ _INVALID: Any = object()
 def values_by_index(path: str, indices: set[int]) -> Iterator[tuple[int, Any]]:
     """(record index, value) of the wanted records, numbered as lint numbers them; in JSON Lines
     the other lines are counted, not parsed."""
-    stream = open_binary(path)
-    try:
+    last = max(indices, default=-1)
+    with open_binary(path) as stream:
         if container_of(stream, path) == "json":
-            items: Iterable[tuple[int, Any]] = ((i, v) for i, (_, v) in enumerate(raw_values(path)))
-            for index, value in items:
+            values = (item[1] for item in iter_json_values(stream) if not isinstance(item, ReadProblem))
+            for index, value in enumerate(values):
                 if index in indices:
                     yield index, value
             return
-        last, index = max(indices, default=-1), -1
-        for line, raw in enumerate(stream, 1):
-            if line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            index += 1
-            if index in indices:
-                yield index, _parse(raw)
-            if index >= last:
+        for _, record, raw in jsonl_lines(stream):
+            if record is not None and record in indices:
+                yield record, _parse(raw)
+            if record is not None and record >= last:
                 return
-    finally:
-        if path != "-":
-            stream.close()
 
 
 def values_at_offsets(path: str, places: list[tuple[int, int]]) -> Iterator[tuple[int, Any]]:

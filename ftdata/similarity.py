@@ -96,7 +96,7 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     n = data.n
     exact_root = first_of_equal(data.columns["exact"])
     normal_root = first_of_equal(data.columns["normal"])  # equal text: an equivalence class
-    similarity = np.ones(n)
+    closeness = np.ones(n)  # per row: similarity to the row it joined
     matched = normal_root.copy()
     estimated = np.zeros(n, bool)
     leader = np.arange(n)  # for each normalised representative: the near cluster it belongs to
@@ -105,15 +105,15 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     if near and data.signatures is not None and n > 1:
         reps = np.flatnonzero(normal_root == np.arange(n))  # compare representatives only
         pairs = candidate_pairs(data.signatures, reps)
-        sims, est = _similarity(pairs, data, data, threshold)
+        sims, est = similarity(pairs, data, data, threshold)
         keep = sims >= threshold
         pairs, sims, est = pairs[keep], sims[keep], est[keep]
         order = np.lexsort((pairs[:, 0], pairs[:, 1]))  # by later row, then earlier row
         for k in order.tolist():
             i, j = int(pairs[k, 0]), int(pairs[k, 1])
             if leader[j] == j and leader[i] == i and matched[j] == j and j not in conflicting:
-                leader[j], matched[j], similarity[j], estimated[j] = i, i, sims[k], est[k]
-    return Clusters(leader[normal_root], exact_root, normal_root, similarity, matched, estimated, found)
+                leader[j], matched[j], closeness[j], estimated[j] = i, i, sims[k], est[k]
+    return Clusters(leader[normal_root], exact_root, normal_root, closeness, matched, estimated, found)
 
 
 def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
@@ -154,7 +154,7 @@ class Leak(NamedTuple):
     train_row: int  # the training row it matches
     kind: str  # "exact", "normal" or "near"
     similarity: float
-    estimated: bool  # a MinHash estimate (the texts could not be read again)
+    estimated: bool  # a MinHash estimate (a clear case, or beyond VERIFY_MAX)
 
 
 def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> list[Leak]:
@@ -164,17 +164,20 @@ def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> 
     key = f"leaks:{id(evaluation)}:{near}"
     if key in train.cache:
         return train.cache[key]  # type: ignore[no-any-return]
-    found: list[Leak] = []
-    matched = np.zeros(evaluation.n, bool)
-    for kind in ("exact", "normal"):
-        hit, where = _join(train.columns[kind], evaluation.columns[kind])
-        for r in np.flatnonzero(hit & ~matched).tolist():
-            found.append(Leak(r, int(where[r]), kind, 1.0, False))
-        matched |= hit
+    if near:  # the near join adds to the hash joins, which are not done twice
+        found = list(leaks(train, evaluation, threshold, near=False))
+        matched = np.zeros(evaluation.n, bool)
+        matched[[leak.row for leak in found]] = True
+    else:
+        found, matched = [], np.zeros(evaluation.n, bool)
+        for kind in ("exact", "normal"):
+            hit, where = _join(train.columns[kind], evaluation.columns[kind])
+            found += [Leak(r, int(where[r]), kind, 1.0, False) for r in np.flatnonzero(hit & ~matched).tolist()]
+            matched |= hit
     if near and train.signatures is not None and evaluation.signatures is not None:
         pairs = _band_join(train.signatures, evaluation.signatures, matched)
         if len(pairs):
-            sims, est = _similarity(pairs, train, evaluation, threshold)
+            sims, est = similarity(pairs, train, evaluation, threshold)
             best: dict[int, Leak] = {}
             for (t, e), s, x in zip(pairs.tolist(), sims.tolist(), est.tolist()):
                 if s >= threshold and (e not in best or s > best[e].similarity):
@@ -205,7 +208,7 @@ def _band_join(train_sig: np.ndarray, eval_sig: np.ndarray, skip: np.ndarray) ->
     return np.asarray(np.unique(both, axis=0), np.int64)
 
 
-def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
+def similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
                 threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Jaccard similarity of candidate pairs (rows of `left`, rows of `right`) over the normalised
     texts' character 5-grams, and whether it is a MinHash estimate. Clear cases are decided by
@@ -218,12 +221,16 @@ def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
     unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
     if len(unsure) > VERIFY_MAX:  # bounded work: the pairs an exact score is most likely to flip
         unsure = np.sort(unsure[np.argsort(np.abs(sims[unsure] - threshold), kind="stable")[:VERIFY_MAX]])
+    same = left is right  # clustering: both sides are one dataset, fetched and shingled once
     for start in range(0, len(unsure), VERIFY_BATCH):
         batch = unsure[start:start + VERIFY_BATCH]
-        a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
-        shingles: dict[tuple[int, int], np.ndarray] = {}
+        if same:
+            a = b = left.fetch(np.unique(pairs[batch]))
+        else:
+            a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
+        shingles: dict[tuple[bool, int], np.ndarray] = {}
 
-        def of(side: int, records: dict[int, Any], row: int) -> np.ndarray:
+        def of(side: bool, records: dict[int, Any], row: int) -> np.ndarray:
             if (side, row) not in shingles:
                 shingles[(side, row)] = fingerprint.shingles(fingerprint.texts(records[row])[0])
             return shingles[(side, row)]
@@ -231,5 +238,5 @@ def _similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
         for k in batch.tolist():
             i, j = int(pairs[k, 0]), int(pairs[k, 1])
             if i in a and j in b:
-                sims[k], est[k] = fingerprint.jaccard(of(0, a, i), of(1, b, j)), False
+                sims[k], est[k] = fingerprint.jaccard(of(False, a, i), of(same, b, j)), False
     return sims, est

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import IO, Any, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import numpy as np
 import orjson
@@ -17,6 +17,7 @@ from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
 from ftdata.checks.base import Dataset
 from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.records import jsonl_lines
 
 REASONS = {"exact": "exact-duplicate", "normal": "normalized-duplicate", "near": "near-duplicate"}
 
@@ -113,16 +114,13 @@ def _within(data: Dataset, keep: str, threshold: float) -> list[Drop]:
 
 
 def _similarity(data: Dataset, row: int, kept: int, clusters: Any) -> tuple[float, bool]:
-    """Similarity of two members of a near cluster, exactly where the texts can be read again."""
+    """Similarity of two members of a near cluster, by the measure the clusters were built with."""
     if clusters.matched[row] == kept:
         return float(clusters.similarity[row]), bool(clusters.estimated[row])
-    from rapidfuzz.fuzz import ratio
+    from ftdata.similarity import similarity
 
-    from ftdata.fingerprint import texts
-
-    records = data.fetch(np.asarray([row, kept]))
-    a, b = (texts(records[r])[0].decode("utf-8", "surrogatepass") for r in (row, kept))
-    return float(ratio(a, b) / 100), False
+    sims, est = similarity(np.asarray([[kept, row]]), data, data, data.settings.near_threshold)
+    return float(sims[0]), bool(est[0])
 
 
 def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
@@ -144,26 +142,12 @@ def _records(path: str, wanted: set[int]) -> Iterator[tuple[int, int, Any]]:
                 if index in wanted:
                     yield index, line, value
             return
-        for line, index, raw in _jsonl_records(stream):
-            if index in wanted:
-                yield index, line, orjson.Fragment(raw.rstrip(b"\r\n"))
-
-
-def _jsonl_records(stream: IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
-    """(line, record index, raw line) of every record line, numbered as lint numbers them: blank
-    lines are not records, and a byte-order mark on the first line is not part of it."""
-    index = -1
-    for line, raw in enumerate(stream, 1):
-        if line == 1 and raw.startswith(BOM):
-            raw = raw[len(BOM):]
-        if raw.strip():
-            index += 1
-            yield line, index, raw
+        for line, record, raw in jsonl_lines(stream):
+            if record is not None and record in wanted:
+                yield record, line, orjson.Fragment(raw.rstrip(b"\r\n"))
 
 
 def _write(path: str, output: str, dropped: set[int]) -> None:
-    with open_binary(path) as stream:
-        lines = {line for line, index, _ in _jsonl_records(stream) if index in dropped}
     with open_binary(path) as stream, atomic_writer(output) as out:
         if container_of(stream, path) == "json":
             kept = [v for i, v in enumerate(x[1] for x in iter_json_values(stream) if not isinstance(x, ReadProblem))
@@ -173,8 +157,10 @@ def _write(path: str, output: str, dropped: set[int]) -> None:
             except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates: the slower encoder
                 out.write(json.dumps(kept, indent=2, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n")
             return
-        for line, raw in enumerate(stream, 1):
-            if line not in lines:
+        if stream.peek(len(BOM))[:len(BOM)] == BOM:  # type: ignore[attr-defined]
+            out.write(BOM)  # kept, like every line that is not a dropped record
+        for _, index, raw in jsonl_lines(stream):
+            if index is None or index not in dropped:
                 out.write(raw)
 
 

@@ -1,4 +1,5 @@
-"""What the duplicate rules share: the clusters the engine computed, and how to name members."""
+"""What the duplicate rules share: the clusters the engine computed, how to name members, and a
+record's final answer."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ftdata.checks.base import Dataset
-from ftdata.model import Location
+from ftdata.model import Location, Record
 
 if TYPE_CHECKING:
     from ftdata.similarity import Clusters
@@ -28,3 +29,13 @@ def where(data: Dataset, row: int) -> str:
         data.cache["lines_unique"] = len(np.unique(data.lines)) == data.n and bool((data.lines > 0).all())
     line = data.line_of(row)
     return f"line {line}" if line is not None and data.cache["lines_unique"] else f"record {int(data.indices[row])}"
+
+
+def output_of(record: Record | None) -> str | None:
+    """The final assistant turn's text ("" without one; None for a record not fetched)."""
+    if record is None:
+        return None
+    for m in reversed(record.messages):
+        if m.role == "assistant":
+            return str(m.content)
+    return ""

@@ -4,8 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, where
-from ftdata.checks.duplicates._conflicts import output_of
+from ftdata.checks.duplicates._clusters import locations, of, output_of, where
 from ftdata.model import Finding, Severity
 
 

@@ -7,8 +7,7 @@ import numpy as np
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, where
-from ftdata.checks.duplicates._conflicts import output_of
+from ftdata.checks.duplicates._clusters import locations, output_of, where
 from ftdata.model import SFT, TASKS, Finding, Severity
 from ftdata.similarity import groups, first_of_equal
 
