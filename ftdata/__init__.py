@@ -34,29 +34,18 @@ def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = Fal
     from ftdata import engine
 
     settings = settings or Settings(**options)
-    if settings.eval and isinstance(source, (str, os.PathLike, list, tuple)):
-        paths = [os.fspath(source)] if isinstance(source, (str, os.PathLike)) else \
-            [os.fspath(p) for p in source if isinstance(p, (str, os.PathLike))]
-        engine.check_eval_paths(paths, settings.eval)
-    results = _lint_train(source, settings)
-    results += [engine.lint_eval(path, settings, results) for path in settings.eval]
-    return Report(results, exit_zero=exit_zero)
-
-
-def _lint_train(source: Any, settings: Settings) -> list[Any]:
-    from ftdata import engine
-
     if isinstance(source, (str, os.PathLike)):
-        results = [engine.lint_file(os.fspath(source), settings)]
-    elif _is_dataframe(source):
+        return Report(engine.lint_paths([os.fspath(source)], settings), exit_zero=exit_zero)
+    if isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
+        return Report(engine.lint_paths([os.fspath(p) for p in source], settings), exit_zero=exit_zero)
+    if _is_dataframe(source):
         results = [engine.lint_values(_frame_values(source), settings, "<dataframe>")]
-    elif isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
-        results = [engine.lint_file(os.fspath(p), settings) for p in source]
     elif isinstance(source, Iterable):
         results = [engine.lint_values(((i + 1, _plain(r)) for i, r in enumerate(source)), settings, "<records>")]
     else:
         raise TypeError(f"cannot lint a {type(source).__name__}; pass a path, a list of dicts or a DataFrame")
-    return results
+    results += [engine.lint_eval(path, settings, results) for path in settings.eval]
+    return Report(results, exit_zero=exit_zero)
 
 
 def load(path: str | os.PathLike[str], model: str | None = None, input_format: str | None = None) -> Any:

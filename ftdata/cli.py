@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ftdata._version import __version__
 from ftdata.formats import NAMES
-from ftdata.report import RENDERERS, FileResult, Report
+from ftdata.report import RENDERERS, Report
 
 
 class UsageFailure(Exception):
@@ -91,20 +91,9 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
     from ftdata import engine
 
     try:
-        engine.check_eval_paths(paths, eval_paths)
-    except ValueError as e:
+        report = Report(engine.lint_paths(paths, settings), exit_zero=exit_zero)
+    except (ValueError, engine.Unreadable) as e:
         raise UsageFailure(str(e)) from None
-    results: list[FileResult] = []
-    for p in paths + eval_paths:
-        try:
-            if p in eval_paths:
-                results.append(engine.lint_eval(p, settings, [r for r in results if r.stats["role"] == "train"]))
-            else:
-                results.append(engine.lint_file(p, settings))
-        except (OSError, EOFError) as e:
-            why = getattr(e, "strerror", None) or str(e) or type(e).__name__
-            raise UsageFailure(f"cannot read {'stdin' if p == '-' else repr(p)}: {why}") from None
-    report = Report(results, exit_zero=exit_zero)
     use_color = sys.stdout.isatty() if color is None else color
     if output_format == "text":
         from ftdata.report.text import render

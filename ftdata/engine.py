@@ -44,6 +44,28 @@ def check_eval_paths(train: Iterable[str], evals: Iterable[str]) -> None:
                 raise ValueError(f"--eval {e!r} is also a training file; leakage needs two different sets")
 
 
+class Unreadable(OSError):
+    """A file that cannot be read: the path, and why in a few words."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"cannot read {'stdin' if path == '-' else repr(path)}: {why}")
+
+
+def lint_paths(paths: Iterable[str], settings: Settings) -> list[FileResult]:
+    """Lint training files, then the evaluation files of `settings.eval` against them.
+    Raises ValueError when an eval file is a training file, Unreadable for a file that can't be read."""
+    paths = list(paths)
+    check_eval_paths(paths, settings.eval)
+    results: list[FileResult] = []
+    for path in paths + list(settings.eval):
+        try:
+            results.append(lint_eval(path, settings, results[:len(paths)]) if len(results) >= len(paths)
+                           else lint_file(path, settings))
+        except (OSError, EOFError) as e:
+            raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
+    return results
+
+
 def lint_eval(path: str, settings: Settings, train: list[FileResult]) -> FileResult:
     """Scan an evaluation set and report its records that leak from the training sets. Its own
     record-level findings are kept; dataset-level checks (volume, duplicates) are not its."""
