@@ -53,6 +53,13 @@ class Check:
                        pointer, excerpt(text) if text is not None else None, tuple(related))
 
 
+    def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
+           related: Iterable[Location] = ()) -> Finding:
+        """A finding located at the i-th record of a dataset (dataset and leakage checks)."""
+        return self.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
+                            index=int(data.indices[i]))
+
+
 class ReadRule(Check):
     """Emitted by the reader for a problem of kind `kind` (see ftdata.io.ReadProblem)."""
 
@@ -184,9 +191,6 @@ class DatasetCheck(Check):
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
-           related: Iterable[Location] = ()) -> Finding:
-        return _at(self, data, i, message, pointer, text, related)
 
 
 class LeakageCheck(Check):
@@ -197,16 +201,6 @@ class LeakageCheck(Check):
     def finish(self, train: Dataset, evaluation: Dataset) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
-           related: Iterable[Location] = ()) -> Finding:
-        return _at(self, data, i, message, pointer, text, related)
-
-
-def _at(check: Check, data: Dataset, i: int, message: str, pointer: str, text: str | None,
-        related: Iterable[Location]) -> Finding:
-    """A finding located at the i-th record of the dataset."""
-    return check.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
-                         index=int(data.indices[i]))
 
 
 def _counts(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:
