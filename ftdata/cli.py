@@ -1,6 +1,7 @@
 """The command line: parse, build Settings, call the API notebooks call, render, exit 0/1/2."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -95,10 +96,16 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
     except (ValueError, engine.Unreadable) as e:
         raise UsageFailure(str(e)) from None
     use_color = sys.stdout.isatty() if color is None else color
+    gc.disable()  # rendering many findings: see engine.without_gc (the process ends after this)
     if output_format == "text":
         from ftdata.report.text import render
 
         click.echo(render(report, use_color, max_examples), nl=False, color=use_color)
+    elif output_format == "json":  # streamed: a large report is never held whole
+        from ftdata.report.json import write
+
+        write(report, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     else:
         click.echo(RENDERERS[output_format](report, False), nl=False)
     sys.exit(report.exit_code)

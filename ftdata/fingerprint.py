@@ -1,7 +1,8 @@
 """Per-record fingerprints for duplicate, conflict and leakage checks.
 
 Hashes of the canonical record, of its normalised text, input and output; and a MinHash
-signature of the normalised text's character 5-grams, computed for a whole chunk at once with
+signature of the character 5-grams of its normalised content (the text without system turns and
+tool definitions, see `texts`), computed for a whole chunk at once with
 numpy (one-permutation hashing into 64 bins, densified), so that near duplicates are found by
 LSH banding without any n x n comparison. Character shingles catch one-line messages too,
 where word shingles miss a near-identical line.
@@ -10,67 +11,109 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
-from zlib import adler32, crc32
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
+from xxhash import xxh3_64_intdigest
 
+from ftdata.arrays import distinct
 from ftdata.model import Message, Record
 from ftdata.tokens import call_text, json_text
 
 BINS = 64  # MinHash values per record; 8 LSH bands of 8 rows each: a pair with Jaccard 0.8
 ROWS = 8  # becomes a candidate with probability 0.83, at 0.9 with 0.99, at 0.5 with 0.03
 SHINGLE = 5  # bytes per shingle
-_EMPTY = np.uint16(0)  # a bin with no shingle (real values are 1..65535)
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+BATCH = 1 << 18  # bytes of text hashed at once
+_FIVE_BYTES = np.uint64((1 << (8 * SHINGLE)) - 1)
+_EMPTY = np.uint16(0)  # the signature of a text shorter than a shingle (real values are 1..32768)
 _ASCII_PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and not chr(c).isspace() and chr(c) not in "_'")
 # one pass: upper case to lower, punctuation to a space ("2+2" and "2 + 2" compare equal), and
 # apostrophes deleted ("I'm" and "Im" compare equal)
 _ASCII_FOLD = bytes.maketrans(bytes(range(65, 91)) + _ASCII_PUNCT, bytes(range(97, 123)) + b" " * len(_ASCII_PUNCT))
-_APOSTROPHES = re.compile("['\u2018\u2019\u02bc]")
+_APOSTROPHES = "\u2018\u2019\u02bc"
+_NON_ASCII_SEP = re.compile(r"[^\x00-\x7f\w]")
 
 
 def normalise(text: str) -> bytes:
-    """UTF-8 of the text as a reader compares it: NFKC, case-folded, apostrophes dropped, other
-    punctuation turned into spaces, whitespace collapsed."""
+    """UTF-8 of the text as a reader compares it: apostrophes dropped, other punctuation and
+    symbols turned into spaces, NFKC, case-folded, whitespace collapsed."""
     if text.isascii():  # the fast path: bytes.translate runs at memory speed
         return b" ".join(text.encode().translate(_ASCII_FOLD, b"'").split())
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "")
+    # non-ASCII punctuation, symbols and spaces first: most text that is not NFKC-normalised is
+    # so only for its full-width punctuation (CJK), and unicodedata.normalize is slow
+    text = _NON_ASCII_SEP.sub(" ", text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    folded = _PUNCT.sub(" ", _APOSTROPHES.sub("", text.casefold()))
-    return " ".join(folded.split()).encode("utf-8", "surrogatepass")
+        text = _NON_ASCII_SEP.sub(" ", unicodedata.normalize("NFKC", text))
+    # ASCII bytes never occur inside a multi-byte UTF-8 sequence, so the ASCII table applies
+    return b" ".join(text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_FOLD, b"'").split())
 
 
 def h64(data: bytes) -> int:
-    """A stable signed 64-bit hash, the same in every process and run (CRC-32 and Adler-32:
-    two fast C checksums of different construction; a collision needs both to collide)."""
-    return ((crc32(data) << 32) | adler32(data)) - (1 << 63)
+    """A stable signed 64-bit hash (XXH3), the same in every process and run."""
+    return xxh3_64_intdigest(data) - (1 << 63)
 
 
-def texts(record: Record) -> tuple[bytes, bytes, bytes]:
-    """Normalised (whole conversation, input, output). The output is the final assistant turn
-    with its tool calls (and for a preference pair the rejected answer); the input is the tool
-    definitions and every turn before it; the whole conversation also holds any turn after the
-    final answer. A record without an assistant turn (prompt-only data) is all input."""
-    msgs = record.messages
-    last = len(msgs) - 1
-    while last >= 0 and msgs[last].role != "assistant":
-        last -= 1
-    tools = ("tools " + (record.tools if isinstance(record.tools, str) else json_text(record.tools)) + " "
-             if record.tools else "")
+class Texts(NamedTuple):
+    """A record's normalised texts."""
+
+    full: bytes  # the whole record: exact and normalised duplicates
+    input: bytes  # tool definitions and every turn before the final answer: conflicts
+    output: bytes  # the final answer: conflicts and repeated outputs
+    content: bytes  # the whole record but its context (system turns, tool definitions): near duplicates
+
+
+def texts(record: Record) -> Texts:
+    """The output is the final assistant turn with its tool calls (and for a preference pair the
+    rejected answer); the input is the tool definitions, the system turns and every other turn
+    before it; the whole record also holds any turn after the final answer. A record without an
+    assistant turn (prompt-only data) is all input.
+
+    Near duplicates compare `content`, without the context: a system prompt or tool list shared
+    by every record would otherwise make short, different exchanges look alike."""
+    msgs, roles = record.messages, record.roles
+    last = len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
+    before = msgs[:last] if last >= 0 else msgs
+    if record.tools or "system" in roles[:len(before)]:
+        context = [_turn(m) for m in before if m.role == "system"]
+        if record.tools:
+            context.insert(0, "tools " + (record.tools if isinstance(record.tools, str) else json_text(record.tools)))
+        dialogue = normalise(" ".join([_turn(m) for m in before if m.role != "system"]))
+        inp = _join(_normalise_context(" ".join(context)), dialogue)
+    else:
+        inp = dialogue = normalise(" ".join([_turn(m) for m in before]))
     if last < 0:
-        inp = normalise(tools + " ".join([_turn(m) for m in msgs]))
-        return inp, inp, b""
-    inp = normalise(tools + " ".join([_turn(m) for m in msgs[:last]]))
+        return Texts(inp, inp, b"", dialogue)
     out = _turn(msgs[last], role=False)
     if record.rejected is not None:
         out += " rejected " + " ".join([_turn(m, role=False) for m in record.rejected[len(msgs) - 1:]])
     norm_out = normalise(out)
-    full = inp + b" " + norm_out if inp else norm_out
-    if last < len(msgs) - 1:  # turns after the final answer still make the record what it is
-        full += b" " + normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
-    return full, inp, norm_out
+    if last == len(msgs) - 1:
+        return Texts(_join(inp, norm_out), inp, norm_out, _join(dialogue, norm_out))
+    # turns after the final answer still make the record what it is
+    tail = normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
+    return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail))
+
+
+def _normalise_context(text: str) -> bytes:
+    """normalise(), remembered: a dataset repeats a few system prompts and tool lists endlessly."""
+    norm = _CONTEXTS.get(text)
+    if norm is None:
+        if len(_CONTEXTS) >= 4096:
+            _CONTEXTS.clear()
+        norm = _CONTEXTS[text] = normalise(text)
+    return norm
+
+
+_CONTEXTS: dict[str, bytes] = {}
+
+
+def _join(*parts: bytes) -> bytes:
+    """Normalised parts as one normalised text (what normalising their joined text gives)."""
+    return b" ".join([p for p in parts if p])
 
 
 def _turn(m: Message, role: bool = True) -> str:
@@ -78,15 +121,24 @@ def _turn(m: Message, role: bool = True) -> str:
     return text + "".join(" " + call_text(c) for c in m.tool_calls) if m.tool_calls else text
 
 
-def record_hashes(record: Record) -> tuple[int, int, int, int, bytes]:
-    """Hashes of the canonical record, the normalised text, input and output, and the normalised
-    text itself (kept only until the chunk's signatures are computed)."""
+def canonical(value: Any) -> int:
+    """The hash of a record's canonical JSON (keys sorted, no spacing)."""
     try:
-        canonical = orjson.dumps(record.raw, option=orjson.OPT_SORT_KEYS)
+        return h64(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
     except (TypeError, ValueError):  # nested too deeply to encode: its repr stands in
-        canonical = repr(record.raw).encode("utf-8", "replace")
-    full, inp, out = texts(record)
-    return h64(canonical), h64(full), h64(inp), h64(out), full
+        return h64(repr(value).encode("utf-8", "replace"))
+
+
+def record_hashes(record: Record, line: bytes | None = None) -> tuple[int, int, int, int, bytes]:
+    """Hashes of the record, its normalised text, input and output, and the normalised content
+    near duplicates compare (kept only until the chunk's signatures are computed).
+
+    The record's hash is that of its JSON Lines line when there is one (about 20x cheaper than
+    canonical JSON); records equal as canonical JSON but not byte for byte always share a
+    normalised text, and `similarity.settle_exact` gives those their canonical hash."""
+    t = texts(record)
+    exact = h64(line.rstrip()) if line is not None else canonical(record.raw)
+    return exact, h64(t.full), h64(t.input), h64(t.output), t.content
 
 
 def signatures(normalised: list[bytes]) -> np.ndarray:
@@ -98,44 +150,58 @@ def signatures(normalised: list[bytes]) -> np.ndarray:
     an all-empty signature and are left to the exact and normalised rules.
     """
     n = len(normalised)
-    sig = np.zeros((n, BINS), np.uint16)
-    if not n:
-        return sig
-    encoded = normalised
-    lengths = np.fromiter((len(b) for b in encoded), np.int64, n)
-    buf = np.frombuffer(b"".join(encoded) + b"\0" * 8, np.uint8)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    windows = np.maximum(lengths - SHINGLE + 1, 0)  # shingles per text
-    total = int(windows.sum())
-    if not total:
-        return sig
-    # the byte offset of every shingle, and the text it belongs to
-    owner = np.repeat(np.arange(n), windows)
-    offset = np.arange(total) - np.repeat(np.cumsum(windows) - windows, windows) + np.repeat(starts, windows)
-    words = np.ndarray((len(buf) - 7,), "<u8", buf.data, 0, (1,))[offset]  # 8 bytes from each offset
-    h = words & np.uint64((1 << (8 * SHINGLE)) - 1)  # keep the shingle's 5 bytes
+    lengths = np.fromiter((len(b) for b in normalised), np.int64, n)
+    empty = np.iinfo(np.uint16).max
+    flat = np.full((n + 1) * BINS, empty, np.uint16)  # and a spare row: see _minhash
+    start = 0
+    while start < n:  # batches of about BATCH bytes, so that the temporaries stay in cache
+        stop = start + max(1, int(np.searchsorted(np.cumsum(lengths[start:start + BATCH]), BATCH, "right")))
+        rows = flat[start * BINS:(stop + 1) * BINS]
+        if lengths[start] <= BATCH:
+            _minhash(normalised[start:stop], lengths[start:stop], rows)
+        else:  # one long text, in overlapping pieces: a piece's last shingles start the next piece
+            text = normalised[start]
+            for at in range(0, len(text) - SHINGLE + 1, BATCH - SHINGLE + 1):
+                piece = text[at:at + BATCH]
+                _minhash([piece], np.array([len(piece)]), rows)
+        flat[stop * BINS:(stop + 1) * BINS] = empty  # the spare row is the next batch's first
+        start = stop
+    sig = flat[:n * BINS].reshape(n, BINS)
+    has = lengths >= SHINGLE
+    sig[~has] = _EMPTY
+    return _densify(sig, has)
+
+
+def _minhash(texts: list[bytes], lengths: np.ndarray, flat: np.ndarray) -> None:
+    """Lower `flat` ((len(texts) + 1) x BINS) to each bin's smallest shingle value. The texts are
+    joined and every byte position starts a shingle; one that runs past the end of its text
+    (from its last four positions) lands in the spare last row instead of its own."""
+    n = len(texts)
+    buf = np.frombuffer(b"".join(texts) + b"\0" * 8, np.uint8)
+    row = np.repeat(np.arange(n) * BINS, lengths)  # each byte's text, as the offset of its row
+    ends = np.cumsum(lengths)
+    tail = (ends[:, None] - np.arange(1, SHINGLE)[None, :]).ravel()
+    row[tail[tail >= np.repeat(ends - lengths, SHINGLE - 1)]] = n * BINS
+    h = np.ndarray((int(ends[-1]),), "<u8", buf.data, 0, (1,)) & _FIVE_BYTES  # 8 bytes from each offset
     h *= np.uint64(0x9E3779B97F4A7C15)  # multiplicative (Fibonacci) hashing: the top bits are mixed
-    bins = (h >> np.uint64(58)).astype(np.int64)
-    values = ((h >> np.uint64(42)) | np.uint64(1)).astype(np.uint16)  # 16 mixed bits; never 0 (= empty)
-    flat = np.full(n * BINS, np.iinfo(np.uint16).max, np.uint16)
-    np.minimum.at(flat, owner * BINS + bins, values)
-    sig = flat.reshape(n, BINS)
-    sig[windows == 0] = _EMPTY
-    return _densify(sig, windows > 0)
+    row += (h >> np.uint64(58)).astype(np.int64)  # the bin: the top 6 bits
+    # the value: the next 15 bits, plus one, so it is never 0 (an empty signature) nor 65535 (an empty bin)
+    np.minimum.at(flat, row, ((h >> np.uint64(43)) + np.uint64(1)).astype(np.uint16))
 
 
 def _densify(sig: np.ndarray, has: np.ndarray) -> np.ndarray:
-    """Fill each empty bin from the next filled bin to its right, wrapping around."""
+    """Fill each empty bin from the next filled bin to its right, wrapping around (in place, on
+    the rows that have both filled and empty bins)."""
     empty = sig == np.iinfo(np.uint16).max
-    if not empty.any():
+    rows = np.flatnonzero(empty.any(axis=1) & has)
+    if not len(rows):
         return sig
-    idx = np.where(empty, BINS * 2, np.arange(BINS)[None, :])
-    doubled = np.concatenate([idx, idx + BINS], axis=1)  # wrap: bin j may borrow from j + BINS
-    doubled[doubled >= BINS * 2] = BINS * 3
+    bins = np.arange(BINS, dtype=np.int16)
+    idx = np.where(empty[rows], np.int16(BINS * 3), bins)
+    doubled = np.concatenate([idx, np.minimum(idx + BINS, BINS * 3)], axis=1)  # bin j may borrow from j + BINS
     nxt = np.minimum.accumulate(doubled[:, ::-1], axis=1)[:, ::-1][:, :BINS] % BINS
-    out = np.take_along_axis(sig, nxt, axis=1)
-    out[~has] = _EMPTY
-    return out
+    sig[rows] = np.take_along_axis(sig[rows], nxt, axis=1)
+    return sig
 
 
 def shingles(text: bytes) -> np.ndarray:
@@ -145,12 +211,14 @@ def shingles(text: bytes) -> np.ndarray:
         return np.zeros(0, np.uint64)
     buf = np.frombuffer(text + b"\0" * 8, np.uint8)
     words = np.ndarray((len(text) - SHINGLE + 1,), "<u8", buf.data, 0, (1,))
-    return np.unique(words & np.uint64((1 << (8 * SHINGLE)) - 1))
+    return distinct(words & _FIVE_BYTES)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two shingle sets (0 for two empty sets: nothing to compare)."""
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    both = np.concatenate([a, b])
+    both.sort()
+    common = int(np.count_nonzero(both[1:] == both[:-1]))  # each set is unique: a repeat is shared
     union = len(a) + len(b) - common
     return common / union if union else 0.0
 

@@ -105,7 +105,7 @@ class Finding:
             "pointer": self.pointer,
             "message": self.message,
             "excerpt": self.excerpt,
-            "related": [loc._asdict() for loc in self.related],
+            "related": [{"file": f, "line": n, "record_index": i} for f, n, i in self.related],
         }
 
 

@@ -117,7 +117,7 @@ class Scanner:
                 if obj is _SKIP:
                     continue
             # sample by content, not position, so results do not depend on chunking or --jobs
-            self._record(out, obj, rel, out.n_records, stride == 1 or crc32(raw) % stride == 0, offset)
+            self._record(out, obj, rel, out.n_records, stride == 1 or crc32(raw) % stride == 0, offset, raw)
             out.n_records += 1
         out.n_lines = rel
         return out.freeze()
@@ -167,7 +167,8 @@ class Scanner:
             out.findings.append(rule.finding(rule.message(p.detail), file=self.file, line=p.line, index=index))
 
     # -- one record ----------------------------------------------------------------------------
-    def _record(self, out: Partial, obj: Any, line: int, index: int, sample: bool, offset: int) -> None:
+    def _record(self, out: Partial, obj: Any, line: int, index: int, sample: bool, offset: int,
+                raw: bytes | None = None) -> None:
         if type(obj) is not dict:
             self._problem(out, ReadProblem("not-an-object", line, json_type(obj)), index)
             return
@@ -208,7 +209,7 @@ class Scanner:
         row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
                                 size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
-            h_exact, h_normal, h_input, h_output, text = fingerprint.record_hashes(rec)
+            h_exact, h_normal, h_input, h_output, text = fingerprint.record_hashes(rec, raw)
             row += (h_exact, h_normal, h_input, h_output)
             if self.signatures:
                 out.texts.append(text)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ftdata import fingerprint
+from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
 from ftdata.model import SFT, TASKS
 
@@ -42,29 +43,47 @@ class Clusters(NamedTuple):
 
 
 def groups(roots: np.ndarray) -> dict[int, list[int]]:
-    """Rows by the root they share, for groups of two or more (one sort, not one scan per row)."""
+    """Rows by the root they share (the group's first row), for groups of two or more, each in
+    row order (one sort and one split, not one scan per row)."""
     dup = np.flatnonzero(roots != np.arange(len(roots)))
     if not len(dup):
         return {}
-    order = np.argsort(roots[dup], kind="stable")
-    out: dict[int, list[int]] = {}
-    for r in dup[order].tolist():
-        root = int(roots[r])
-        out.setdefault(root, [root]).append(r)
-    return out
+    heads = distinct(roots[dup])
+    members, keys = np.concatenate([heads, dup]), np.concatenate([heads, roots[dup]])
+    order = np.lexsort((members, keys))  # by root, then row
+    cuts = np.flatnonzero(np.diff(keys[order])) + 1
+    return dict(zip(heads.tolist(), [part.tolist() for part in np.split(members[order], cuts)]))
 
 
 def first_of_equal(keys: np.ndarray) -> np.ndarray:
     """For every row, the first row with the same key."""
     if not len(keys):
         return np.zeros(0, np.int64)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # not stable (several times faster): the first row is found below
     sorted_keys = keys[order]
     starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
-    group_first = order[starts][np.cumsum(starts) - 1]
+    group_first = np.minimum.reduceat(order, np.flatnonzero(starts))[np.cumsum(starts) - 1]
     out = np.empty_like(order)
     out[order] = group_first
     return out
+
+
+def settle_exact(data: Dataset) -> None:
+    """Make the `exact` column a canonical-JSON hash wherever that can matter. The scanner
+    hashes a JSON Lines record's line as written; records equal as canonical JSON but written
+    differently (key order, spacing, escapes) have equal normalised texts, so only rows sharing a
+    normalised text with a row of another hash are read again and hashed canonically."""
+    exact, root = data.columns["exact"], first_of_equal(data.columns["normal"])
+    if len(exact) < 2:
+        return
+    order = np.lexsort((exact, root))
+    r, e = root[order], exact[order]
+    new = np.r_[True, (r[1:] != r[:-1]) | (e[1:] != e[:-1])]
+    kinds = np.bincount(r[new], minlength=len(root))  # distinct hashes per normalised text
+    rows = np.flatnonzero(kinds[root] > 1)
+    for start in range(0, len(rows), VERIFY_BATCH):
+        for row, record in data.fetch(rows[start:start + VERIFY_BATCH]).items():
+            exact[row] = fingerprint.canonical(record.raw)
 
 
 def candidate_pairs(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -75,20 +94,28 @@ def candidate_pairs(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
     pairs = []
     for b in range(bands.shape[1]):
         keys = bands[:, b]
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # not stable (several times faster): the head is found below
         k = keys[order]
         same = (k[1:] == k[:-1]) & (k[1:] != 0)  # 0: an empty signature, never a candidate
         if not same.any():
             continue
         starts = np.r_[True, ~same]
-        head = order[starts][np.cumsum(starts) - 1]  # the group's first row, for every row
-        link = ~starts
+        head = np.minimum.reduceat(order, np.flatnonzero(starts))[np.cumsum(starts) - 1]  # first row, for every row
+        link = order != head
         pairs.append(np.stack([rows[head[link]], rows[order[link]]], axis=1))
     if not pairs:
         return np.zeros((0, 2), np.int64)
     both = np.concatenate(pairs)
     both.sort(axis=1)
-    return np.asarray(np.unique(both, axis=0), np.int64)
+    return _unique_pairs(both)
+
+
+def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Distinct rows of an (k, 2) array of row numbers, sorted (one 1-D sort of packed keys,
+    several times faster than np.unique(axis=0))."""
+    width = int(pairs[:, 1].max()) + 1 if len(pairs) else 1
+    keys = distinct(pairs[:, 0].astype(np.int64) * width + pairs[:, 1])
+    return np.stack([keys // width, keys % width], axis=1)
 
 
 def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
@@ -135,8 +162,8 @@ def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
     found: list[Conflict] = []
     for start in range(0, len(pairs), VERIFY_BATCH):
         batch = pairs[start:start + VERIFY_BATCH]
-        records = data.fetch(np.unique(np.asarray(batch)))
-        answers = {r: fingerprint.texts(rec)[2].decode("utf-8", "surrogatepass") for r, rec in records.items()}
+        records = data.fetch(distinct(np.asarray(batch)))
+        answers = {r: fingerprint.texts(rec).output.decode("utf-8", "surrogatepass") for r, rec in records.items()}
         known = [(f, r) for f, r in batch if f in answers and r in answers]
         sims = cpdist([answers[f] for f, _ in known], [answers[r] for _, r in known], scorer=ratio, workers=-1) / 100 \
             if known else np.zeros(0)
@@ -174,6 +201,7 @@ def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> 
             hit, where = _join(train.columns[kind], evaluation.columns[kind])
             found += [Leak(r, int(where[r]), kind, 1.0, False) for r in np.flatnonzero(hit & ~matched).tolist()]
             matched |= hit
+        found = _canonical_leaks(found, train, evaluation)
     if near and train.signatures is not None and evaluation.signatures is not None:
         pairs = _band_join(train.signatures, evaluation.signatures, matched)
         if len(pairs):
@@ -184,6 +212,22 @@ def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> 
                     best[e] = Leak(e, t, "near", s, x)
             found += sorted(best.values())
     train.cache[key] = found
+    return found
+
+
+def _canonical_leaks(found: list[Leak], train: Dataset, evaluation: Dataset) -> list[Leak]:
+    """Normalised copies that are exact copies as canonical JSON (written differently in the
+    two files, so their line hashes differ: see settle_exact)."""
+    normal = [k for k, leak in enumerate(found) if leak.kind == "normal"]
+    if not normal:
+        return found
+    t = train.fetch(np.asarray([found[k].train_row for k in normal]))
+    e = evaluation.fetch(np.asarray([found[k].row for k in normal]))
+    for k in normal:
+        leak = found[k]
+        if leak.train_row in t and leak.row in e and \
+                fingerprint.canonical(t[leak.train_row].raw) == fingerprint.canonical(e[leak.row].raw):
+            found[k] = leak._replace(kind="exact")
     return found
 
 
@@ -204,8 +248,7 @@ def _band_join(train_sig: np.ndarray, eval_sig: np.ndarray, skip: np.ndarray) ->
         hit &= (eb[:, b] != 0) & ~skip
         rows = np.flatnonzero(hit)
         pairs.append(np.stack([where[rows], rows], axis=1))
-    both = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
-    return np.asarray(np.unique(both, axis=0), np.int64)
+    return _unique_pairs(np.concatenate(pairs)) if pairs else np.zeros((0, 2), np.int64)
 
 
 def similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
@@ -221,22 +264,66 @@ def similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
     unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
     if len(unsure) > VERIFY_MAX:  # bounded work: the pairs an exact score is most likely to flip
         unsure = np.sort(unsure[np.argsort(np.abs(sims[unsure] - threshold), kind="stable")[:VERIFY_MAX]])
+    values = _verify_in_two(pairs, unsure, left, right) if _parallel(left, len(unsure)) \
+        else _verify(pairs, unsure, left, right)
+    done = ~np.isnan(values)  # NaN: a record could not be read again
+    sims[unsure[done]], est[unsure[done]] = values[done], False
+    return sims, est
+
+
+def _verify(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset) -> np.ndarray:
+    """Exact Jaccard similarity of pairs[which], from their records read again in batches."""
+    out = np.full(len(which), np.nan)
     same = left is right  # clustering: both sides are one dataset, fetched and shingled once
-    for start in range(0, len(unsure), VERIFY_BATCH):
-        batch = unsure[start:start + VERIFY_BATCH]
+    for start in range(0, len(which), VERIFY_BATCH):
+        batch = which[start:start + VERIFY_BATCH]
         if same:
-            a = b = left.fetch(np.unique(pairs[batch]))
+            a = b = left.fetch(distinct(pairs[batch]))
         else:
-            a, b = left.fetch(np.unique(pairs[batch, 0])), right.fetch(np.unique(pairs[batch, 1]))
+            a, b = left.fetch(distinct(pairs[batch, 0])), right.fetch(distinct(pairs[batch, 1]))
         shingles: dict[tuple[bool, int], np.ndarray] = {}
 
         def of(side: bool, records: dict[int, Any], row: int) -> np.ndarray:
             if (side, row) not in shingles:
-                shingles[(side, row)] = fingerprint.shingles(fingerprint.texts(records[row])[0])
+                shingles[(side, row)] = fingerprint.shingles(fingerprint.texts(records[row]).content)
             return shingles[(side, row)]
 
-        for k in batch.tolist():
-            i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        for k, (i, j) in enumerate(pairs[batch].tolist(), start):
             if i in a and j in b:
-                sims[k], est[k] = fingerprint.jaccard(of(False, a, i), of(same, b, j)), False
-    return sims, est
+                out[k] = fingerprint.jaccard(of(False, a, i), of(same, b, j))
+    return out
+
+
+def _parallel(data: Dataset, n: int) -> bool:
+    import multiprocessing
+    import os
+
+    jobs = data.settings.jobs or os.cpu_count() or 1
+    return n >= PARALLEL_VERIFY and jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _verify_in_two(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset) -> np.ndarray:
+    """_verify, half of it in a forked process: re-reading and shingling records is most of the
+    work left after the parallel scan, and the other core is idle by then."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _forked
+    half = len(which) // 2
+    _forked = (pairs, left, right)  # the child inherits it: datasets hold closures and do not pickle
+    try:
+        with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
+            theirs = pool.submit(_verify_forked, which[half:])
+            mine = _verify(pairs, which[:half], left, right)
+            return np.concatenate([mine, theirs.result()])
+    finally:
+        _forked = None
+
+
+def _verify_forked(which: np.ndarray) -> np.ndarray:
+    assert _forked is not None
+    return _verify(_forked[0], which, _forked[1], _forked[2])
+
+
+_forked: tuple[np.ndarray, Dataset, Dataset] | None = None
+PARALLEL_VERIFY = 2000  # uncertain pairs from which verifying them in two processes pays off

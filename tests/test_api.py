@@ -345,3 +345,18 @@ def test_jobs_do_not_change_the_result(big_jsonl: Path, tmp_path: Path, monkeypa
     gz_two = ftdata.lint(str(gz), jobs=2)
     assert len(parallel_runs) == 2  # gzip: blocks handed to workers
     assert _comparable(gz_two) == _comparable(one)
+
+
+def test_json_report_streamed_in_batches_is_one_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON renderer writes findings a batch at a time; the bytes are those of serialising the
+    whole report at once, whatever the batch size."""
+    import orjson
+
+    from ftdata.report import json as json_format
+
+    report = ftdata.lint(str(ROOT / "tests" / "fixtures" / "checks" / "DUP001" / "fail.jsonl"))
+    assert len(report.findings) > 3
+    whole = orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode() + "\n"
+    for batch in (1, 2, 3, 1000):
+        monkeypatch.setattr(json_format, "BATCH", batch)
+        assert json_format.render(report) == whole

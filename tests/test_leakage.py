@@ -60,7 +60,8 @@ def _chat(src: Path, dst: Path) -> Path:
 
 
 def _normalise(text: str) -> str:
-    folded = re.sub("['\u2018\u2019\u02bc]", "", unicodedata.normalize("NFKC", text).casefold())
+    symbols = re.sub(r"[^\x00-\x7f\w]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
+    folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
     return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
 
 
@@ -90,3 +91,22 @@ def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
     train_texts = {text(t_lines, i + 1) for i in range(len(t_lines))}
     equal = {i + 1 for i in range(len(e_lines)) if text(e_lines, i + 1) in train_texts}
     assert {f.line for f in exact} == equal
+
+
+def test_a_record_written_differently_is_an_exact_leak(tmp_path: Path) -> None:
+    """Exact means equal as canonical JSON, though lines are hashed as written: key order and
+    spacing differ here, and the leak is still reported as identical (not merely normalised)."""
+    rec = {"messages": [{"role": "user", "content": "Where is my card?"},
+                        {"role": "assistant", "content": "It is on its way."}]}
+    other = {"messages": [{"role": "user", "content": "Can I pay in euros?"},
+                          {"role": "assistant", "content": "Yes, in every shop."}]}
+    train, evaluation, again = tmp_path / "train.jsonl", tmp_path / "eval.jsonl", tmp_path / "again.jsonl"
+    train.write_text(json.dumps(other) + "\n" + json.dumps(rec) + "\n", encoding="utf-8")
+    evaluation.write_text(json.dumps(rec, indent=None, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    again.write_text(json.dumps({"messages": [{"content": "where is my card", "role": "user"},
+                                              {"content": "It is on its way", "role": "assistant"}]}) + "\n",
+                     encoding="utf-8")
+    found = ftdata.lint([str(train)], eval=[str(evaluation), str(again)], jobs=1).findings
+    messages = {(f.file, f.rule): f.message for f in found if f.category == "leakage"}
+    assert messages[(str(evaluation), "LEAK001")].startswith(f"identical to training record {train} line 2")
+    assert messages[(str(again), "LEAK001")].startswith(f"the same text, once normalised, as training record {train}")

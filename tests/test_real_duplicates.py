@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -121,9 +122,10 @@ PUNCT = re.compile(r"[^\w\s]")
 
 
 def normalise(text: str) -> str:
-    """What the rules document: NFKC, case folded, apostrophes dropped, other punctuation turned
-    into spaces, whitespace collapsed."""
-    folded = re.sub("['\u2018\u2019\u02bc]", "", unicodedata.normalize("NFKC", text).casefold())
+    """What the rules document: apostrophes dropped, other punctuation and symbols turned into
+    spaces, NFKC, case folded, whitespace collapsed."""
+    symbols = re.sub(r"[^\x00-\x7f\w]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
+    folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
     return " ".join(PUNCT.sub(" ", folded).split())
 
 
@@ -142,23 +144,27 @@ def _turn(m: object, role: bool = True) -> str:
     return text + "".join(" " + _call(c) for c in m.tool_calls)  # type: ignore[attr-defined]
 
 
-def parts(rec: Record) -> tuple[str, str, str]:
-    """Normalised (conversation, input, output): the output is the final assistant turn with its
-    tool calls (for a preference pair followed by the rejected answer), the input the tool
-    definitions and every turn before it, with roles."""
+def parts(rec: Record) -> tuple[str, str, str, str]:
+    """Normalised (conversation, input, output, content): the output is the final assistant turn
+    with its tool calls (for a preference pair followed by the rejected answer), the input the
+    tool definitions, system turns and every other turn before it, with roles; the content, which
+    near duplicates compare, is the conversation without tool definitions and system turns."""
     msgs = rec.messages
     last = max((i for i, m in enumerate(msgs) if m.role == "assistant"), default=-1)
+    before = msgs[:last] if last >= 0 else msgs
     tools = ("tools " + (rec.tools if isinstance(rec.tools, str) else _json(rec.tools)) + " ") if rec.tools else ""
-    inp = normalise(tools + " ".join(_turn(m) for m in msgs[:max(last, 0)]))
+    system = " ".join(_turn(m) for m in before if m.role == "system")
+    dialogue = normalise(" ".join(_turn(m) for m in before if m.role != "system"))
+    inp = normalise(f"{tools} {system} {dialogue}")
     out = _turn(msgs[last], role=False) if last >= 0 else ""
     if rec.rejected is not None:
         out += " rejected " + " ".join(_turn(m, role=False) for m in rec.rejected[len(msgs) - 1:])
     out = normalise(out)
-    return (f"{inp} {out}" if inp else out), inp, out
+    return normalise(f"{inp} {out}"), inp, out, normalise(f"{dialogue} {out}")
 
 
 @lru_cache(maxsize=None)
-def normalised(name: str) -> tuple[tuple[str, str, str], ...]:
+def normalised(name: str) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(parts(r) for r in records(name))
 
 
@@ -250,10 +256,10 @@ def _jaccard(a: str, b: str) -> float:
 
 @pytest.mark.parametrize("name", FILES, ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_similar(name: str) -> None:
-    text = [t[0] for t in normalised(name)]
+    full, text = [t[0] for t in normalised(name)], [t[3] for t in normalised(name)]
     for f in found(name, "DUP003"):
         here, there = pair(f)
-        assert text[here] != text[there], f"{f}: equal once normalised is normalized-duplicate's"
+        assert full[here] != full[there], f"{f}: equal once normalised is normalized-duplicate's"
         sim = _jaccard(text[here], text[there])
         stated = re.search(r"similarity (≈?)(\d\.\d\d)", f.message)
         assert stated, f.message
@@ -280,7 +286,7 @@ def test_label_conflicts_are_all_found(name: str) -> None:
     expected: dict[int, int] = {}
     if is_classification(name):
         norm, first = normalised(name), dict[str, int]()
-        for i, (_, inp, out) in enumerate(norm):
+        for i, (_, inp, out, _) in enumerate(norm):
             if records(name)[i].task == "sft" and inp:
                 j = first.setdefault(inp, i)
                 if norm[j][2] != out:
@@ -295,12 +301,12 @@ def test_repeated_outputs(name: str) -> None:
     """Every record whose answer (>= 4 words) follows >= 3 different inputs, and only those."""
     norm, recs = normalised(name), records(name)
     inputs: dict[str, set[str]] = defaultdict(set)
-    for r, (_, inp, out) in zip(recs, norm):
+    for r, (_, inp, out, _) in zip(recs, norm):
         if r.task == "sft":
             inputs[out].add(inp)
     expected = set()
     if not is_classification(name):
-        for r, (_, _, out) in zip(recs, norm):
+        for r, (_, _, out, _) in zip(recs, norm):
             answer = next((m.content for m in reversed(r.messages) if m.role == "assistant"), "")
             if r.task == "sft" and len(inputs[out]) >= 3 and len(answer.split()) >= 4:
                 expected.add(r.index)
@@ -379,12 +385,31 @@ WHY_MISSED = ("; 5-gram Jaccard runs far below rapidfuzz similarity (these pairs
 def test_near_duplicates_are_found(name: str) -> None:
     """Leader clustering: a record joins the first earlier cluster leader it is similar to, so a
     record with an earlier similar leader (a record reported by no copy rule) must be reported."""
-    text = [t[0] for t in normalised(name)]
+    full, text = [t[0] for t in normalised(name)], [t[3] for t in normalised(name)]
     sims = cdist(text, text, scorer=ratio, score_cutoff=THRESHOLD, dtype=np.uint8, workers=-1)
     copies = {f.record_index for code in ("DUP001", "DUP002", "DUP003") for f in found(name, code)}
     missed = []
     for j in range(len(text)):
-        leaders = [i for i in np.flatnonzero(sims[j, :j]).tolist() if i not in copies and text[i] != text[j]]
+        leaders = [i for i in np.flatnonzero(sims[j, :j]).tolist() if i not in copies and full[i] != full[j]]
         if leaders and j not in copies:
             missed.append((records(name)[j].line, records(name)[leaders[0]].line, int(sims[j, leaders[0]])))
     assert not missed
+
+
+def test_verification_in_two_processes_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uncertain pairs verified half in a forked process give exactly the serial findings."""
+    from ftdata import similarity
+
+    path = str(DATASETS / DUMMY)
+    serial = [f for f in ftdata.lint(path, jobs=1).findings if f.category == "duplicates"]
+    monkeypatch.setattr(similarity, "PARALLEL_VERIFY", 1)
+    calls, original = [], similarity._verify_in_two
+
+    def counted(*args: Any) -> Any:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(similarity, "_verify_in_two", counted)
+    parallel = [f for f in ftdata.lint(path, jobs=2).findings if f.category == "duplicates"]
+    assert calls and any(f.rule == "DUP003" and "≈" not in f.message for f in serial)
+    assert parallel == serial

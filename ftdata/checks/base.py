@@ -56,8 +56,8 @@ class Check:
     def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
            related: Iterable[Location] = ()) -> Finding:
         """A finding located at the i-th record of a dataset (dataset and leakage checks)."""
-        return self.finding(message, None, pointer, text, related, file=data.file, line=data.line_of(i),
-                            index=int(data.indices[i]))
+        file, line, index = data.location(i)
+        return self.finding(message, None, pointer, text, related, file=file, line=line, index=index)
 
 
 class ReadRule(Check):
@@ -150,11 +150,11 @@ class Dataset(NamedTuple):
     def labels(self) -> int:
         """How many distinct labels the data has if it looks like classification (at least 90%
         of final answers are short, from a small set), else 0."""
-        import numpy as np
+        from ftdata.arrays import distinct
 
         answers = self.columns["answer"]
         short = answers[answers >= 0]
-        k = len(np.unique(short))
+        k = len(distinct(short))
         n = self.n
         return k if n >= 10 and len(short) >= 0.9 * n and 2 <= k <= max(2, min(200, n // 5)) else 0
 
@@ -173,8 +173,27 @@ class Dataset(NamedTuple):
         return _counts(self.task_codes, TASKS)
 
     def line_of(self, i: int) -> int | None:
-        line = int(self.lines[i])
-        return line or None
+        return self.location(i).line
+
+    def location(self, i: int) -> Location:
+        """Where row i is: (file, line or None, record index)."""
+        return self.locations((i,))[0]
+
+    def locations(self, rows: Iterable[int]) -> tuple[Location, ...]:
+        """Where these rows are. After many calls, from Python lists of every row's line and index
+        (the duplicate rules ask for hundreds of thousands of rows, and numpy is slow item by
+        item); until then from the arrays, since the lists cost ~70 bytes a row."""
+        lists = self.cache.get("locations")
+        if lists is None:
+            calls = self.cache["location_calls"] = self.cache.get("location_calls", 0) + 1
+            if calls < 10_000:
+                picked = list(rows)
+                lines, indices = self.lines[picked].tolist(), self.indices[picked].tolist()
+                return tuple([Location(self.file, line or None, index) for line, index in zip(lines, indices)])
+            lists = self.cache["locations"] = (self.lines.tolist(), self.indices.tolist())
+        lines, indices = lists
+        file = self.file
+        return tuple([Location(file, lines[r] or None, indices[r]) for r in rows])
 
 
 class DatasetCheck(Check):

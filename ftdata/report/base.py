@@ -58,7 +58,8 @@ class Report:
     def exit_code(self) -> int:
         return 1 if self.summary["errors"] and not self.exit_zero else 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, findings: bool = True) -> dict[str, Any]:
+        """The JSON report; without its findings (an empty list) for a renderer that streams them."""
         return {
             "ftdata_version": __version__,
             "verdict": self.verdict,
@@ -66,7 +67,7 @@ class Report:
             "exit_code": self.exit_code,
             "summary": dict(self.summary),
             "stats": self.stats,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings] if findings else [],
         }
 
     def to_pandas(self) -> Any:

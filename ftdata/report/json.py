@@ -1,10 +1,36 @@
 """`--format json`: one JSON object, the public schema in schemas/report.schema.json."""
 from __future__ import annotations
 
+from typing import BinaryIO, Iterator
+
 import orjson
 
 from ftdata.report.base import Report
 
+BATCH = 10_000  # findings serialised at once: a large report is never held whole in memory
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+
 
 def render(report: Report, color: bool = False) -> str:
-    return orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY).decode() + "\n"
+    return b"".join(chunks(report)).decode()
+
+
+def write(report: Report, stream: BinaryIO) -> None:
+    for chunk in chunks(report):
+        stream.write(chunk)
+
+
+def chunks(report: Report) -> Iterator[bytes]:
+    """The report in pieces: all but the findings, then the findings BATCH at a time, each
+    piece indented as if the whole object had been serialised at once."""
+    head = orjson.dumps(report.to_dict(findings=False), option=_OPTIONS)
+    if not report.findings:
+        yield head + b"\n"
+        return
+    assert head.endswith(b"[]\n}")  # "findings" is the last key
+    yield head[:-3] + b"\n"
+    for start in range(0, len(report.findings), BATCH):
+        batch = orjson.dumps([f.to_dict() for f in report.findings[start:start + BATCH]], option=_OPTIONS)
+        body = b"    " + batch[4:-2].replace(b"\n", b"\n  ")  # strip "[\n  " and "\n]"; indent by one level
+        yield body + (b",\n" if start + BATCH < len(report.findings) else b"\n")
+    yield b"  ]\n}\n"

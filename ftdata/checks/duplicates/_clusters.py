@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
-from ftdata.model import Location, Record
+from ftdata.model import Record
 
 if TYPE_CHECKING:
     from ftdata.similarity import Clusters
@@ -19,16 +20,12 @@ def of(data: Dataset) -> Clusters:
     return clusters
 
 
-def locations(data: Dataset, rows: list[int]) -> tuple[Location, ...]:
-    return tuple(Location(data.file, data.line_of(r), int(data.indices[r])) for r in rows)
-
-
 def where(data: Dataset, row: int) -> str:
     """"line N" where lines identify records, else "record N" (one-line JSON arrays, memory)."""
     if "lines_unique" not in data.cache:
-        data.cache["lines_unique"] = len(np.unique(data.lines)) == data.n and bool((data.lines > 0).all())
-    line = data.line_of(row)
-    return f"line {line}" if line is not None and data.cache["lines_unique"] else f"record {int(data.indices[row])}"
+        data.cache["lines_unique"] = len(distinct(data.lines)) == data.n and bool((data.lines > 0).all())
+    _, line, index = data.location(row)
+    return f"line {line}" if line is not None and data.cache["lines_unique"] else f"record {index}"
 
 
 def output_of(record: Record | None) -> str | None:

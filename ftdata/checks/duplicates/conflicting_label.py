@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, output_of, where
+from ftdata.checks.duplicates._clusters import of, output_of, where
 from ftdata.model import Finding, Severity
 
 
@@ -35,4 +35,4 @@ class ConflictingLabel(DatasetCheck):
             a, b = output_of(records.get(first)), output_of(records.get(r))
             named = f"labelled {b!r} here and {a!r}" if a is not None and b is not None else "labelled differently than"
             yield self.at(data, r, f"same input as {where(data, first)}, {named} there",
-                          related=locations(data, [first]))
+                          related=data.locations([first]))

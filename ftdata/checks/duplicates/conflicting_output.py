@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, output_of, where
+from ftdata.checks.duplicates._clusters import of, output_of, where
 from ftdata.model import Finding, Severity
 
 
@@ -35,4 +35,4 @@ class ConflictingOutput(DatasetCheck):
         for first, r, similarity in found:
             sim = f" (answers {similarity:.2f} similar)" if similarity is not None else ""
             yield self.at(data, r, f"same input as {where(data, first)}, different answer{sim}",
-                          text=output_of(records.get(r)), related=locations(data, [first]))
+                          text=output_of(records.get(r)), related=data.locations([first]))

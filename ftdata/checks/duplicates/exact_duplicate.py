@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, where
+from ftdata.checks.duplicates._clusters import of, where
 from ftdata.model import Finding, Severity
 from ftdata.similarity import groups
 
@@ -30,6 +30,6 @@ class ExactDuplicate(DatasetCheck):
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         for first, rows in groups(of(data).exact_root).items():
             for r in rows[1:]:
-                others = [x for x in rows if x != r][:5]
+                others = [x for x in rows[:6] if x != r][:5]  # not the whole group: it may be huge
                 yield self.at(data, r, f"identical to {where(data, first)} ({len(rows)} copies in all)",
-                              related=locations(data, others))
+                              related=data.locations(others))

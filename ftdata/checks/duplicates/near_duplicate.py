@@ -6,7 +6,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, where
+from ftdata.checks.duplicates._clusters import of, where
 from ftdata.model import Finding, Severity
 from ftdata.similarity import groups
 
@@ -15,7 +15,9 @@ class NearDuplicate(DatasetCheck):
     """A record is nearly identical to another: a few edits, casing, punctuation or a dropped word.
 
     What it does: finds candidates with MinHash over character 5-grams of the normalised
-    conversation and LSH banding (sub-quadratic), then judges each pair by the Jaccard similarity
+    conversation without its context (system turns and tool definitions, which many records
+    share: a long system prompt would make short, different exchanges look alike) and LSH banding
+    (sub-quadratic), then judges each pair by the Jaccard similarity
     of the two 5-gram sets: exactly, from the texts, wherever the MinHash estimate is not clear-cut
     (estimates are marked ≈). Reports every record of a cluster after the first, with the
     similarity and the record it matched. Short texts are compared by the same measure, so one
@@ -36,14 +38,15 @@ class NearDuplicate(DatasetCheck):
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         c = of(data)
         idx = np.arange(data.n)
-        near = (c.root != idx) & (c.normal_root == idx) & (c.exact_root == idx)
+        near = ((c.root != idx) & (c.normal_root == idx) & (c.exact_root == idx)).tolist()
+        matched, similarity, estimated = c.matched.tolist(), c.similarity.tolist(), c.estimated.tolist()
         for root, members in groups(c.root).items():
+            size = f"; cluster of {len(members)}" if len(members) > 2 else ""
             for r in members:
                 if not near[r]:
                     continue
-                other = int(c.matched[r]) if c.matched[r] != r else root
-                approx = "≈" if c.estimated[r] else ""
-                size = f"; cluster of {len(members)}" if len(members) > 2 else ""
+                other = matched[r] if matched[r] != r else root
+                approx = "≈" if estimated[r] else ""
                 yield self.at(data, r, f"near duplicate of {where(data, other)} (similarity "
-                                       f"{approx}{c.similarity[r]:.2f}{size})",
-                              related=locations(data, [other] + [m for m in members if m not in (r, other)][:4]))
+                                       f"{approx}{similarity[r]:.2f}{size})",
+                              related=data.locations([other] + [m for m in members[:6] if m not in (r, other)][:4]))

@@ -6,13 +6,13 @@ from typing import Any, Iterator
 import numpy as np
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, of, where
+from ftdata.checks.duplicates._clusters import of, where
 from ftdata.model import Finding, Severity
 
 
 class NormalizedDuplicate(DatasetCheck):
-    """A record's text equals an earlier record's once both are normalised (Unicode NFKC, case
-    folded, apostrophes dropped, other punctuation turned into spaces, whitespace collapsed),
+    """A record's text equals an earlier record's once both are normalised (apostrophes dropped,
+    other punctuation and symbols turned into spaces, Unicode NFKC, case folded, whitespace collapsed),
     though the records are not identical. Tool calls and tool definitions are part of the text.
 
     What it does: hashes every record's normalised conversation and reports each record whose
@@ -36,4 +36,4 @@ class NormalizedDuplicate(DatasetCheck):
         for r in rows.tolist():
             first = int(c.normal_root[r])
             yield self.at(data, r, f"same text as {where(data, first)} after normalising case, spacing, "
-                                   f"punctuation and Unicode", related=locations(data, [first]))
+                                   f"punctuation and Unicode", related=data.locations([first]))

@@ -7,7 +7,7 @@ import numpy as np
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
-from ftdata.checks.duplicates._clusters import locations, output_of, where
+from ftdata.checks.duplicates._clusters import output_of, where
 from ftdata.model import SFT, TASKS, Finding, Severity
 from ftdata.similarity import groups, first_of_equal
 
@@ -45,15 +45,21 @@ class RepeatedOutput(DatasetCheck):
         if len(rows) < 2:
             return
         out, inp = data.columns["output"][rows], data.columns["input"][rows]
-        for head, members in groups(first_of_equal(out)).items():
-            if len({int(x) for x in inp[members]}) < self.options.min_inputs:
+        first = first_of_equal(out)
+        # distinct inputs per answer: distinct (first, input) pairs, counted per first, all at once
+        order = np.lexsort((inp, first))
+        new = np.r_[True, (first[order][1:] != first[order][:-1]) | (inp[order][1:] != inp[order][:-1])]
+        inputs = np.bincount(first[order][new], minlength=len(rows))
+        first[inputs[first] < self.options.min_inputs] = -1  # too few inputs: not a group
+        found = groups(np.where(first >= 0, first, np.arange(len(rows))))
+        answers = data.fetch(rows[list(found)])  # one read for every group's first record
+        for head, members in found.items():
+            text = output_of(answers.get(int(rows[head])))
+            if text is not None and len(text.split(None, self.options.min_words)) < self.options.min_words:
                 continue
-            group = [int(rows[m]) for m in members]
-            text = output_of(data.fetch(np.asarray(group[:1])).get(group[0]))
-            if text is not None and len(text.split()) < self.options.min_words:
-                continue
+            group = rows[members].tolist()
             for r in group:
-                others = [x for x in group if x != r]
+                others = [x for x in group[:6] if x != r][:5]  # not the whole group: it may be huge
                 yield self.at(data, r, f"the same answer is given to {len(group)} records "
-                                       f"({len({int(x) for x in inp[members]})} different inputs), e.g. "
-                                       f"{where(data, others[0])}", text=text, related=locations(data, others[:5]))
+                                       f"({inputs[head]} different inputs), e.g. {where(data, others[0])}",
+                              text=text, related=data.locations(others))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ftdata.checks.base import Dataset, LeakageCheck
-from ftdata.checks.duplicates._clusters import locations, where
+from ftdata.checks.duplicates._clusters import where
 from ftdata.model import Finding, Severity
 from ftdata.similarity import leaks
 
@@ -31,4 +31,4 @@ class EvalDuplicate(LeakageCheck):
         for leak in leaks(train, evaluation, train.settings.near_threshold, near=False):
             how = "identical to" if leak.kind == "exact" else "the same text, once normalised, as"
             yield self.at(evaluation, leak.row, f"{how} training record {train.file} {where(train, leak.train_row)}",
-                          related=locations(train, [leak.train_row]))
+                          related=train.locations([leak.train_row]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ftdata.checks.base import Dataset, LeakageCheck
-from ftdata.checks.duplicates._clusters import locations, where
+from ftdata.checks.duplicates._clusters import where
 from ftdata.model import Finding, Severity
 from ftdata.similarity import leaks
 
@@ -34,4 +34,4 @@ class EvalNearDuplicate(LeakageCheck):
             approx = "≈" if leak.estimated else ""
             yield self.at(evaluation, leak.row, f"near duplicate of training record {train.file} "
                                                 f"{where(train, leak.train_row)} (similarity {approx}{leak.similarity:.2f})",
-                          related=locations(train, [leak.train_row]))
+                          related=train.locations([leak.train_row]))
