@@ -195,6 +195,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     findings: list[Finding] = []
     columns: dict[str, list[np.ndarray]] = {k: [] for k in Partial.COLUMNS}
     signatures: list[np.ndarray] = []
+    short: list[bytes] = []
     collected: list[list[Any]] = [[] for _ in plan.dataset]
     line_off = index_off = records = 0
     for part in partials:
@@ -206,6 +207,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
             acc.extend(vals)
         if part.signatures is not None:
             signatures.append(part.signatures)
+            short.extend(part.short)
         line_off += part.n_lines
         index_off += part.n_records
         records += part.n_records
@@ -217,18 +219,19 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     tok = np.where(exact, col["tokens"], est).astype(np.float64)
     n_exact = int(exact.sum())  # the calibration sample and limit candidates, before any recount
     sig = np.concatenate(signatures) if signatures else None
+    col["short"] = np.array(short, dtype=object) if short else np.full(len(col["line"]), b"", dtype=object)
     fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
                    col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
     levels = {c.fingerprints for c in plan.dataset}
-    if (levels | {c.fingerprints for c in plan.leakage if settings.eval}) - {""}:  # as Scanner.fingerprints
-        from ftdata.similarity import settle_exact
-
-        settle_exact(data)
     if role == "train" and levels - {""}:  # duplicate clusters: the duplicate checks, the volume verdict
         from ftdata.similarity import clusters
 
         data.cache["clusters"] = clusters(data, settings.near_threshold, near="near" in levels)
+    elif (levels | {c.fingerprints for c in plan.leakage if settings.eval}) - {""}:  # as Scanner.fingerprints
+        from ftdata.similarity import settle_exact
+
+        settle_exact(data)  # clusters does it too
     for check, values in zip(plan.dataset if role == "train" else (), collected):
         findings.extend(check.finish(values, data))
     findings.sort(key=Finding.sort_key)

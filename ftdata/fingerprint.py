@@ -25,6 +25,7 @@ BINS = 64  # MinHash values per record; 8 LSH bands of 8 rows each: a pair with 
 ROWS = 8  # becomes a candidate with probability 0.83, at 0.9 with 0.99, at 0.5 with 0.03
 SHINGLE = 5  # bytes per shingle
 BATCH = 1 << 18  # bytes of text hashed at once
+SHORT_DIALOGUE = 256  # bytes: dialogues up to this long are also compared by edits (similarity.short_pairs)
 _FIVE_BYTES = np.uint64((1 << (8 * SHINGLE)) - 1)
 _EMPTY = np.uint16(0)  # the signature of a text shorter than a shingle (real values are 1..32768)
 _ASCII_PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and not chr(c).isspace() and chr(c) not in "_'")
@@ -64,6 +65,7 @@ class Texts(NamedTuple):
     input: bytes  # tool definitions and every turn before the final answer: conflicts
     output: bytes  # the final answer: conflicts and repeated outputs
     content: bytes  # the whole record but its context (system turns, tool definitions): near duplicates
+    dialogue: bytes  # the content's turns before the final answer (content = dialogue, output, later turns)
 
 
 def texts(record: Record) -> Texts:
@@ -86,16 +88,16 @@ def texts(record: Record) -> Texts:
     else:
         inp = dialogue = normalise(" ".join([_turn(m) for m in before]))
     if last < 0:
-        return Texts(inp, inp, b"", dialogue)
+        return Texts(inp, inp, b"", dialogue, dialogue)
     out = _turn(msgs[last], role=False)
     if record.rejected is not None:
         out += " rejected " + " ".join([_turn(m, role=False) for m in record.rejected[len(msgs) - 1:]])
     norm_out = normalise(out)
     if last == len(msgs) - 1:
-        return Texts(_join(inp, norm_out), inp, norm_out, _join(dialogue, norm_out))
+        return Texts(_join(inp, norm_out), inp, norm_out, _join(dialogue, norm_out), dialogue)
     # turns after the final answer still make the record what it is
     tail = normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
-    return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail))
+    return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail), dialogue)
 
 
 def _normalise_context(text: str) -> bytes:
@@ -129,16 +131,26 @@ def canonical(value: Any) -> int:
         return h64(repr(value).encode("utf-8", "replace"))
 
 
-def record_hashes(record: Record, line: bytes | None = None) -> tuple[int, int, int, int, bytes]:
-    """Hashes of the record, its normalised text, input and output, and the normalised content
-    near duplicates compare (kept only until the chunk's signatures are computed).
+class Hashes(NamedTuple):
+    """What the scanner keeps of a record for the duplicate, conflict and leakage checks."""
 
-    The record's hash is that of its JSON Lines line when there is one (about 20x cheaper than
-    canonical JSON); records equal as canonical JSON but not byte for byte always share a
+    exact: int  # the record (see record_hashes)
+    normal: int  # its normalised text
+    input: int  # its normalised input
+    output: int  # its normalised output
+    content: bytes  # the normalised content, until the chunk's MinHash signatures are computed
+    short: bytes  # the dialogue of a short record that ends with its answer (see similarity.short_pairs), else b""
+
+
+def record_hashes(record: Record, line: bytes | None = None) -> Hashes:
+    """The record's hash is that of its JSON Lines line when there is one (about 20x cheaper
+    than canonical JSON); records equal as canonical JSON but not byte for byte always share a
     normalised text, and `similarity.settle_exact` gives those their canonical hash."""
     t = texts(record)
     exact = h64(line.rstrip()) if line is not None else canonical(record.raw)
-    return exact, h64(t.full), h64(t.input), h64(t.output), t.content
+    short = t.dialogue if t.output and 0 < len(t.dialogue) <= SHORT_DIALOGUE and \
+        len(t.content) == len(t.dialogue) + 1 + len(t.output) else b""
+    return Hashes(exact, h64(t.full), h64(t.input), h64(t.output), t.content, short)
 
 
 def signatures(normalised: list[bytes]) -> np.ndarray:

@@ -77,15 +77,16 @@ class Location(NamedTuple):
 class Finding:
     """One problem at one place. `line` is None for dataset-level findings."""
 
+    # in the order of the JSON report, which serialises the dataclass as it is (report.json)
     rule: str
     name: str
     category: str
     severity: Severity
-    message: str
     file: str | None = None
     line: int | None = None
     record_index: int | None = None
     pointer: str = ""
+    message: str = ""
     excerpt: str | None = None
     related: tuple[Location, ...] = field(default=())
 

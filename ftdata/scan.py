@@ -38,7 +38,8 @@ class Partial:
                "answer": np.int64,  # crc32 of a short final answer (label-like), or -1
                # fingerprints (0 when no check needs them): canonical record, normalised text,
                # normalised input (turns before the final answer), normalised output
-               "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64}
+               "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64,
+               "content": np.int64}  # length of the normalised content
 
     def __init__(self, n_dataset_checks: int) -> None:
         self.n_lines = 0
@@ -49,6 +50,7 @@ class Partial:
         self.columns: dict[str, np.ndarray] = {}
         self.texts: list[bytes] = []  # normalised texts, turned into MinHash signatures at freeze
         self.signatures: np.ndarray | None = None
+        self.short: list[bytes] = []  # per row with signatures: fingerprint.Hashes.short
 
     def freeze(self) -> Partial:
         """Turn the rows into column arrays (in the worker: arrays pickle far faster than lists)."""
@@ -209,10 +211,11 @@ class Scanner:
         row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
                                 size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
-            h_exact, h_normal, h_input, h_output, text = fingerprint.record_hashes(rec, raw)
-            row += (h_exact, h_normal, h_input, h_output)
+            h = fingerprint.record_hashes(rec, raw)
+            row += (h.exact, h.normal, h.input, h.output, len(h.content))
             if self.signatures:
-                out.texts.append(text)
+                out.texts.append(h.content)
+                out.short.append(h.short)
         out.rows.append(row)
         for i in self._collect:
             out.collected[i].append(self.plan.dataset[i].collect(rec))

@@ -9,7 +9,7 @@ to), not by connected components, which chain A~B~C into one cluster where A and
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -18,6 +18,8 @@ from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
 from ftdata.model import SFT, TASKS
 
+A = TypeVar("A")
+B = TypeVar("B")
 EMPTY = fingerprint.h64(b"")  # the hash of an empty normalised input
 
 
@@ -28,6 +30,9 @@ class Conflict(NamedTuple):
     similarity: float | None  # of the two answers (rapidfuzz), None for labels
 
 
+JACCARD, PROMPT_EDITS, ANSWER_EDITS = 0, 1, 2  # how a near duplicate's similarity was measured
+
+
 class Clusters(NamedTuple):
     root: np.ndarray  # per row: the first row of its cluster (itself when unique or first)
     exact_root: np.ndarray  # per row: the first row with the same canonical record
@@ -36,6 +41,7 @@ class Clusters(NamedTuple):
     matched: np.ndarray  # per row: the row it was matched with (itself when none)
     estimated: np.ndarray  # per row: was the similarity a MinHash estimate (a clear case, or beyond VERIFY_MAX)?
     conflicts: list[Conflict]  # same input, another answer: reported as conflicts, not as copies
+    measure: np.ndarray  # per row: how its similarity was measured (JACCARD, PROMPT_EDITS, ANSWER_EDITS)
 
     @property
     def distinct(self) -> int:
@@ -73,17 +79,26 @@ def settle_exact(data: Dataset) -> None:
     hashes a JSON Lines record's line as written; records equal as canonical JSON but written
     differently (key order, spacing, escapes) have equal normalised texts, so only rows sharing a
     normalised text with a row of another hash are read again and hashed canonically."""
+    rows, hashes = _canonical_hashes(data)
+    data.columns["exact"][rows] = hashes
+
+
+def _canonical_hashes(data: Dataset) -> tuple[np.ndarray, np.ndarray]:
     exact, root = data.columns["exact"], first_of_equal(data.columns["normal"])
     if len(exact) < 2:
-        return
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = np.lexsort((exact, root))
     r, e = root[order], exact[order]
     new = np.r_[True, (r[1:] != r[:-1]) | (e[1:] != e[:-1])]
     kinds = np.bincount(r[new], minlength=len(root))  # distinct hashes per normalised text
     rows = np.flatnonzero(kinds[root] > 1)
+    hashes = exact[rows].copy()
     for start in range(0, len(rows), VERIFY_BATCH):
-        for row, record in data.fetch(rows[start:start + VERIFY_BATCH]).items():
-            exact[row] = fingerprint.canonical(record.raw)
+        records = data.fetch(rows[start:start + VERIFY_BATCH])
+        for k in range(start, min(start + VERIFY_BATCH, len(rows))):
+            if int(rows[k]) in records:
+                hashes[k] = fingerprint.canonical(records[int(rows[k])].raw)
+    return rows, hashes
 
 
 def candidate_pairs(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -119,47 +134,140 @@ def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
 
 
 def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
-    """The dataset's duplicate clusters; the engine computes them once, in data.cache["clusters"]."""
+    """The dataset's duplicate clusters; the engine computes them once, in data.cache["clusters"].
+    Settles the `exact` column first (settle_exact)."""
     n = data.n
-    exact_root = first_of_equal(data.columns["exact"])
     normal_root = first_of_equal(data.columns["normal"])  # equal text: an equivalence class
     closeness = np.ones(n)  # per row: similarity to the row it joined
     matched = normal_root.copy()
     estimated = np.zeros(n, bool)
+    measure = np.zeros(n, np.int8)  # JACCARD, PROMPT_EDITS or ANSWER_EDITS
     leader = np.arange(n)  # for each normalised representative: the near cluster it belongs to
-    found = conflicts(data, threshold)
-    conflicting = {c.row for c in found}  # same input, another answer: a conflict, never a copy
-    if near and data.signatures is not None and n > 1:
-        reps = np.flatnonzero(normal_root == np.arange(n))  # compare representatives only
+    reps = np.flatnonzero(normal_root == np.arange(n))  # compare representatives only
+    near = near and data.signatures is not None and n > 1
+    none = np.zeros((0, 2), np.int64)
+
+    def by_edits() -> tuple[tuple[np.ndarray, np.ndarray], list[Conflict], np.ndarray, np.ndarray, np.ndarray]:
+        """Canonical hashes (settle_exact), conflicts, and near duplicates by edits: the same answer
+        after nearly the same short prompt (short_pairs), or nearly the same answer after the same
+        prompt (conflicts)."""
+        canonical = _canonical_hashes(data)
+        found, answer_pairs, answer_sims = conflicts(data, threshold)
+        prompt_pairs, prompt_sims = short_pairs(data, reps, threshold) if near else (none, np.zeros(0))
+        how = np.r_[np.full(len(prompt_pairs), PROMPT_EDITS, np.int8), np.full(len(answer_pairs), ANSWER_EDITS, np.int8)]
+        return canonical, found, np.concatenate([prompt_pairs, answer_pairs]), np.r_[prompt_sims, answer_sims], how
+
+    def by_minhash() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not near or data.signatures is None:
+            return none, np.zeros(0), np.zeros(0, bool)
         pairs = candidate_pairs(data.signatures, reps)
-        sims, est = similarity(pairs, data, data, threshold)
+        return (pairs, *similarity(pairs, data, data, threshold, parallel=False))
+
+    (canonical, found, edit_pairs, edit_sims, edit_how), (pairs, sims, est) = both(
+        data, n, PARALLEL_CLUSTERS, by_edits, by_minhash)
+    data.columns["exact"][canonical[0]] = canonical[1]  # as settle_exact
+    exact_root = first_of_equal(data.columns["exact"])
+    conflicting = {c.row for c in found}  # same input, another answer: a conflict, never a copy
+    if near:
         keep = sims >= threshold
-        pairs, sims, est = pairs[keep], sims[keep], est[keep]
-        order = np.lexsort((pairs[:, 0], pairs[:, 1]))  # by later row, then earlier row
+        how = np.r_[np.full(int(keep.sum()), JACCARD, np.int8), edit_how]
+        pairs = np.concatenate([pairs[keep], edit_pairs])
+        sims, est = np.r_[sims[keep], edit_sims], np.r_[est[keep], np.zeros(len(edit_pairs), bool)]
+        order = np.lexsort((-sims, pairs[:, 0], pairs[:, 1]))  # by later row, earlier row, most similar
         for k in order.tolist():
             i, j = int(pairs[k, 0]), int(pairs[k, 1])
             if leader[j] == j and leader[i] == i and matched[j] == j and j not in conflicting:
-                leader[j], matched[j], closeness[j], estimated[j] = i, i, sims[k], est[k]
-    return Clusters(leader[normal_root], exact_root, normal_root, closeness, matched, estimated, found)
+                leader[j], matched[j], closeness[j], estimated[j], measure[j] = i, i, sims[k], est[k], how[k]
+    return Clusters(leader[normal_root], exact_root, normal_root, closeness, matched, estimated, found, measure)
 
 
-def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
+def short_pairs(data: Dataset, rows: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Near duplicates that character 5-grams miss: records with the same answer whose short
+    dialogues (the turns before it) differ by an edit or two ("Cna I get a refund?"), where one
+    typo changes most of a line's few 5-grams. Pairs of `rows` (i < j) and their similarity: see
+    _edit_neighbours."""
+    pairs, sims = _edit_neighbours(data.columns["short"][rows], data.columns["output"][rows], threshold)
+    pairs = rows[pairs]
+    pairs.sort(axis=1)
+    return pairs, sims
+
+
+def _edit_neighbours(short: np.ndarray, answers: np.ndarray, threshold: float,
+                     side: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (a, b) of texts with the same answer whose short prompts are edit_threshold
+    alike, and their similarity. Each prompt is compared with its WINDOW neighbours in the order
+    of (answer, prompt) and of (answer, reversed prompt), so that an edit anywhere but at both
+    ends leaves a neighbour: linear after a sort, no n x n step. The similarity is that of the
+    two prompts by edits, 1 - Indel distance / total length: the shared answer does not count,
+    so differently worded questions with one label (an intent dataset's paraphrases) are not
+    near duplicates. With `side` (bool per text), only pairs across the two sides, side False first."""
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cpdist
+
+    none = (np.zeros((0, 2), np.int64), np.zeros(0))
+    size = np.fromiter(map(len, short), np.int64, len(short))
+    pos = np.flatnonzero(size > 0)
+    if len(pos) > 1:  # only answers given more than once
+        first = first_of_equal(answers[pos])
+        pos = pos[np.bincount(first, minlength=len(pos))[first] > 1]
+    if len(pos) < 2:
+        return none
+    texts = short[pos]
+    found = []
+    for words in (texts.astype("S24"), np.array([t[::-1] for t in texts.tolist()], dtype="S24")):
+        key = words.view(">u8").reshape(len(pos), 3)  # big-endian: numeric order is byte order
+        order = np.lexsort((key[:, 2], key[:, 1], key[:, 0], answers[pos]))
+        for step in range(1, WINDOW + 1):
+            a, b = pos[order[:-step]], pos[order[step:]]
+            keep = answers[a] == answers[b]
+            if side is not None:
+                keep &= side[a] != side[b]
+            found.append(np.stack([a[keep], b[keep]], axis=1))
+    pairs = np.concatenate(found)
+    if side is not None:  # side False first
+        flip = side[pairs[:, 0]]
+        pairs[flip] = pairs[flip][:, ::-1]
+    else:
+        pairs.sort(axis=1)
+    pairs = _unique_pairs(pairs)
+    total = size[pairs[:, 0]] + size[pairs[:, 1]]
+    possible = 1 - np.abs(size[pairs[:, 0]] - size[pairs[:, 1]]) / total >= edit_threshold(threshold)
+    pairs, total = pairs[possible], total[possible]  # the Indel distance is at least the length gap
+    distance = cpdist(short[pairs[:, 0]].tolist(), short[pairs[:, 1]].tolist(), scorer=Indel.distance,
+                      workers=-1, dtype=np.int64)
+    sims = 1 - distance / np.maximum(total, 1)
+    keep = sims >= edit_threshold(threshold)
+    return pairs[keep], sims[keep]
+
+
+def edit_threshold(threshold: float) -> float:
+    """The edit similarity that short prompts need for the near-duplicate threshold on 5-gram
+    Jaccard: halfway from it to 1 (0.9 for 0.8). An edit changes one character but up to five
+    5-grams, so the same threshold would let a short question differ by a whole word or two."""
+    return (1 + threshold) / 2
+
+
+def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarray, np.ndarray]:
     """Supervised rows whose answer differs from the first row with the same non-empty input
     (tool definitions and every turn before the final answer). Free-text answers differ below
-    `threshold` (rapidfuzz on the normalised answers); labels differ whenever they are not equal."""
+    `threshold` (rapidfuzz on the normalised answers); labels differ whenever they are not equal.
+    Also the pairs whose free-text answers are nearly the same by edits (from edit_threshold):
+    near duplicates, returned as (pairs, similarities)."""
     from rapidfuzz.fuzz import ratio
     from rapidfuzz.process import cpdist
 
+    none = (np.zeros((0, 2), np.int64), np.zeros(0))
     inp, out = data.columns["input"], data.columns["output"]
     rows = np.flatnonzero((data.task_codes == TASKS.index(SFT)) & (inp != EMPTY))
     if not len(rows):
-        return []
+        return [], *none
     first = rows[first_of_equal(inp[rows])]
     differ = out[rows] != out[first]
     pairs = list(zip(first[differ].tolist(), rows[differ].tolist()))
     if data.labels():
-        return [Conflict(f, r, None) for f, r in pairs]
+        return [Conflict(f, r, None) for f, r in pairs], *none
     found: list[Conflict] = []
+    similar: list[tuple[int, int, float]] = []
     for start in range(0, len(pairs), VERIFY_BATCH):
         batch = pairs[start:start + VERIFY_BATCH]
         records = data.fetch(distinct(np.asarray(batch)))
@@ -168,11 +276,15 @@ def conflicts(data: Dataset, threshold: float) -> list[Conflict]:
         sims = cpdist([answers[f] for f, _ in known], [answers[r] for _, r in known], scorer=ratio, workers=-1) / 100 \
             if known else np.zeros(0)
         found += [Conflict(f, r, float(s)) for (f, r), s in zip(known, sims.tolist()) if s < threshold]
-    return found
+        similar += [(f, r, float(s)) for (f, r), s in zip(known, sims.tolist()) if s >= edit_threshold(threshold)]
+    if not similar:
+        return found, *none
+    return found, np.asarray([(f, r) for f, r, _ in similar], np.int64), np.asarray([s for _, _, s in similar])
 
 
 MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
 VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
+WINDOW = 3  # short_pairs: neighbours each short record is compared with, in each of two orders
 VERIFY_MAX = 20_000  # uncertain pairs verified exactly, nearest the threshold first; the rest by estimate
 
 
@@ -182,6 +294,7 @@ class Leak(NamedTuple):
     kind: str  # "exact", "normal" or "near"
     similarity: float
     estimated: bool  # a MinHash estimate (a clear case, or beyond VERIFY_MAX)
+    measure: int = JACCARD  # how the similarity was measured (see Clusters.measure)
 
 
 def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> list[Leak]:
@@ -211,8 +324,27 @@ def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> 
                 if s >= threshold and (e not in best or s > best[e].similarity):
                     best[e] = Leak(e, t, "near", s, x)
             found += sorted(best.values())
+    if near:
+        found = _edit_leaks(found, train, evaluation, matched, threshold)
     train.cache[key] = found
     return found
+
+
+def _edit_leaks(found: list[Leak], train: Dataset, evaluation: Dataset, matched: np.ndarray,
+                threshold: float) -> list[Leak]:
+    """Near leaks by edits, as near duplicates find them: the same answer after nearly the same
+    short prompt, for eval records that do not leak otherwise."""
+    short = np.concatenate([train.columns["short"], evaluation.columns["short"]])
+    answers = np.concatenate([train.columns["output"], evaluation.columns["output"]])
+    side = np.r_[np.zeros(train.n, bool), np.ones(evaluation.n, bool)]
+    pairs, sims = _edit_neighbours(short, answers, threshold, side)
+    best: dict[int, Leak] = {}
+    leaking = {leak.row for leak in found}
+    for (t, e), s in zip(pairs.tolist(), sims.tolist()):
+        e -= train.n
+        if e not in leaking and not matched[e] and (e not in best or s > best[e].similarity):
+            best[e] = Leak(e, t, "near", s, False, PROMPT_EDITS)
+    return found + sorted(best.values())
 
 
 def _canonical_leaks(found: list[Leak], train: Dataset, evaluation: Dataset) -> list[Leak]:
@@ -251,8 +383,8 @@ def _band_join(train_sig: np.ndarray, eval_sig: np.ndarray, skip: np.ndarray) ->
     return _unique_pairs(np.concatenate(pairs)) if pairs else np.zeros((0, 2), np.int64)
 
 
-def similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
-                threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def similarity(pairs: np.ndarray, left: Dataset, right: Dataset, threshold: float,
+               parallel: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Jaccard similarity of candidate pairs (rows of `left`, rows of `right`) over the normalised
     texts' character 5-grams, and whether it is a MinHash estimate. Clear cases are decided by
     the estimate (below threshold - MARGIN: not near; above threshold + MARGIN: near); pairs in
@@ -264,7 +396,7 @@ def similarity(pairs: np.ndarray, left: Dataset, right: Dataset,
     unsure = np.flatnonzero((sims >= threshold - MARGIN) & (sims < threshold + MARGIN))
     if len(unsure) > VERIFY_MAX:  # bounded work: the pairs an exact score is most likely to flip
         unsure = np.sort(unsure[np.argsort(np.abs(sims[unsure] - threshold), kind="stable")[:VERIFY_MAX]])
-    values = _verify_in_two(pairs, unsure, left, right) if _parallel(left, len(unsure)) \
+    values = _verify_in_two(pairs, unsure, left, right) if parallel and _parallel(left, len(unsure), PARALLEL_VERIFY) \
         else _verify(pairs, unsure, left, right)
     done = ~np.isnan(values)  # NaN: a record could not be read again
     sims[unsure[done]], est[unsure[done]] = values[done], False
@@ -281,7 +413,7 @@ def _verify(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset)
             a = b = left.fetch(distinct(pairs[batch]))
         else:
             a, b = left.fetch(distinct(pairs[batch, 0])), right.fetch(distinct(pairs[batch, 1]))
-        shingles: dict[tuple[bool, int], np.ndarray] = {}
+        shingles: dict[tuple[bool, int], np.ndarray] = {}  # by (right side of two datasets, row)
 
         def of(side: bool, records: dict[int, Any], row: int) -> np.ndarray:
             if (side, row) not in shingles:
@@ -290,40 +422,51 @@ def _verify(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset)
 
         for k, (i, j) in enumerate(pairs[batch].tolist(), start):
             if i in a and j in b:
-                out[k] = fingerprint.jaccard(of(False, a, i), of(same, b, j))
+                out[k] = fingerprint.jaccard(of(False, a, i), of(not same, b, j))
     return out
 
 
-def _parallel(data: Dataset, n: int) -> bool:
+def _parallel(data: Dataset, n: int, least: int) -> bool:
     import multiprocessing
     import os
 
     jobs = data.settings.jobs or os.cpu_count() or 1
-    return n >= PARALLEL_VERIFY and jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
+    return n >= least and jobs > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _verify_in_two(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset) -> np.ndarray:
-    """_verify, half of it in a forked process: re-reading and shingling records is most of the
-    work left after the parallel scan, and the other core is idle by then."""
+def both(data: Dataset, n: int, least: int, background: Callable[[], A], foreground: Callable[[], B]) -> tuple[A, B]:
+    """background() and foreground(): the first in a forked process while this one runs the
+    second, when there are two cores and n >= least work items; else one after the other. After
+    the parallel scan, the dataset checks run in one process and the other core is idle."""
+    if not _parallel(data, n, least):
+        return background(), foreground()
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _forked
-    half = len(which) // 2
-    _forked = (pairs, left, right)  # the child inherits it: datasets hold closures and do not pickle
+    _forked = background  # the child inherits it: datasets hold closures and do not pickle
     try:
         with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_verify_forked, which[half:])
-            mine = _verify(pairs, which[:half], left, right)
-            return np.concatenate([mine, theirs.result()])
+            theirs = pool.submit(_run_forked)
+            mine = foreground()
+            return theirs.result(), mine
     finally:
         _forked = None
 
 
-def _verify_forked(which: np.ndarray) -> np.ndarray:
+def _run_forked() -> Any:
     assert _forked is not None
-    return _verify(_forked[0], which, _forked[1], _forked[2])
+    return _forked()
 
 
-_forked: tuple[np.ndarray, Dataset, Dataset] | None = None
+def _verify_in_two(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset) -> np.ndarray:
+    """_verify, half of it in a forked process."""
+    half = len(which) // 2
+    theirs, mine = both(left, len(which), 0, lambda: _verify(pairs, which[half:], left, right),
+                        lambda: _verify(pairs, which[:half], left, right))
+    return np.concatenate([mine, theirs])
+
+
+_forked: Callable[[], Any] | None = None
 PARALLEL_VERIFY = 2000  # uncertain pairs from which verifying them in two processes pays off
+PARALLEL_CLUSTERS = 50_000  # records from which clustering runs its two halves in two processes

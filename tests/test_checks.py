@@ -32,15 +32,6 @@ DATA_SUFFIXES = (".jsonl", ".json")
 
 # "<CODE>/<file>": why the fixture's (correct) expectation does not hold yet.
 KNOWN_BUGS: dict[str, str] = {
-    "DUP003/fail-short.jsonl":
-        "RECALL: a one-line message with one typo changes most of its few 5-grams: Jaccard below 0.8, "
-        "so it is not a near duplicate by the documented measure",
-    "DUP003/fail-short-transposition.jsonl":
-        "RECALL: 'Can I get a refund?' vs 'Cna I get a refund?' (rapidfuzz 0.98) has a 5-gram MinHash estimate "
-        "of 0.56: one-line texts rarely become LSH candidates and are dropped below threshold - 0.15",
-    "DUP003/fail-same-code-paraphrased-question.jsonl":
-        "RECALL: the same code answer under two paraphrased requests (rapidfuzz 0.88) has a MinHash estimate "
-        "of 0.64 and is never verified",
 }
 
 

@@ -64,6 +64,21 @@ def test_nothing_is_lost_and_the_input_is_untouched(tmp_path: Path) -> None:
     assert "{not json" in kept  # what is not a duplicate record is kept, even if broken
 
 
+def test_near_duplicates_by_edits_are_dropped_with_their_measure(tmp_path: Path) -> None:
+    """A one-line typo (same answer) and a near-identical answer (same prompt) are near
+    duplicates by edits; the rejects say how the similarity was measured."""
+    typo = rec("How do I reset my pasword on the mobile app?", BASE[0]["messages"][1]["content"])
+    answer = rec(BASE[1]["messages"][0]["content"], "Pounds, euros and US dollars, switchable any time in the app.")
+    src = _write_jsonl(tmp_path / "in.jsonl", BASE + [typo, answer])
+    out = tmp_path / "out.jsonl"
+    dedupe(str(src), str(out))
+    rejects = {r["line"]: r for r in (json.loads(x) for x in _lines(Path(rejects_path(str(out)))))}
+    assert rejects[5]["reason"] == "near-duplicate" and rejects[5]["matched"]["line"] == 1
+    assert rejects[5]["measure"] == "prompt-edits" and rejects[5]["similarity"] >= 0.9
+    assert rejects[6]["matched"]["line"] == 2 and rejects[6]["measure"] == "answer-edits"
+    assert [json.loads(x) for x in _lines(out)] == BASE
+
+
 def test_keep_longest_keeps_the_longest_member(tmp_path: Path) -> None:
     short = rec("Where is my refund?", "Refunds take five days.")
     long = rec("Where is my refund?", "Refunds take five days.!!")  # same text once normalised, longer

@@ -3,8 +3,9 @@
 Every finding is checked against the data with an independent implementation of what the rule
 claims (canonical JSON, the normalised text, rapidfuzz similarity, normalised inputs and outputs),
 and where the rule is exact (hash-based) the findings must be exactly the records the independent
-computation finds. Counts are pinned only where every finding was read by eye. Known wrong
-behaviour on this data is pinned as strict xfails, each naming the records.
+computation finds. Counts are pinned only where every finding was read by eye. Near duplicates
+are also searched for exhaustively by the documented measures; where the sub-quadratic search
+misses some, the recall floor is pinned with the reason (RECALL).
 
 Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shared).
 """
@@ -21,8 +22,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
-from rapidfuzz.process import cdist
 
 import ftdata
 from ftdata.model import Finding, Record
@@ -144,11 +145,12 @@ def _turn(m: object, role: bool = True) -> str:
     return text + "".join(" " + _call(c) for c in m.tool_calls)  # type: ignore[attr-defined]
 
 
-def parts(rec: Record) -> tuple[str, str, str, str]:
-    """Normalised (conversation, input, output, content): the output is the final assistant turn
+def parts(rec: Record) -> tuple[str, str, str, str, str]:
+    """Normalised (conversation, input, output, content, dialogue): the output is the final assistant turn
     with its tool calls (for a preference pair followed by the rejected answer), the input the
     tool definitions, system turns and every other turn before it, with roles; the content, which
-    near duplicates compare, is the conversation without tool definitions and system turns."""
+    near duplicates compare, is the conversation without tool definitions and system turns, and
+    the dialogue the content's turns before the output."""
     msgs = rec.messages
     last = max((i for i, m in enumerate(msgs) if m.role == "assistant"), default=-1)
     before = msgs[:last] if last >= 0 else msgs
@@ -160,11 +162,11 @@ def parts(rec: Record) -> tuple[str, str, str, str]:
     if rec.rejected is not None:
         out += " rejected " + " ".join(_turn(m, role=False) for m in rec.rejected[len(msgs) - 1:])
     out = normalise(out)
-    return normalise(f"{inp} {out}"), inp, out, normalise(f"{dialogue} {out}")
+    return normalise(f"{inp} {out}"), inp, out, normalise(f"{dialogue} {out}"), dialogue
 
 
 @lru_cache(maxsize=None)
-def normalised(name: str) -> tuple[tuple[str, str, str, str], ...]:
+def normalised(name: str) -> tuple[tuple[str, str, str, str, str], ...]:
     return tuple(parts(r) for r in records(name))
 
 
@@ -256,13 +258,27 @@ def _jaccard(a: str, b: str) -> float:
 
 @pytest.mark.parametrize("name", FILES, ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_similar(name: str) -> None:
-    full, text = [t[0] for t in normalised(name)], [t[3] for t in normalised(name)]
+    norm = normalised(name)
+    full, text = [t[0] for t in norm], [t[3] for t in norm]
     for f in found(name, "DUP003"):
         here, there = pair(f)
         assert full[here] != full[there], f"{f}: equal once normalised is normalized-duplicate's"
-        sim = _jaccard(text[here], text[there])
         stated = re.search(r"similarity (≈?)(\d\.\d\d)", f.message)
         assert stated, f.message
+        if "the same answer; prompt edit similarity" in f.message:  # short prompts, compared by edits
+            assert norm[here][2] == norm[there][2], f"line {f.line} vs {f.related[0].line}: answers differ"
+            a, b = norm[here][4].encode(), norm[there][4].encode()
+            sim = 1 - Indel.distance(a, b) / (len(a) + len(b))
+            assert sim >= (1 + THRESHOLD / 100) / 2, f.message  # halfway from the threshold to 1
+            assert float(stated.group(2)) == pytest.approx(sim, abs=0.006), f.message
+            continue
+        if "the same prompt; answer edit similarity" in f.message:  # answers compared by edits
+            assert norm[here][1] == norm[there][1], f"line {f.line} vs {f.related[0].line}: prompts differ"
+            sim = ratio(norm[here][2], norm[there][2]) / 100
+            assert sim >= (1 + THRESHOLD / 100) / 2, f.message
+            assert float(stated.group(2)) == pytest.approx(sim, abs=0.006), f.message
+            continue
+        sim = _jaccard(text[here], text[there])
         if stated.group(1):  # a MinHash estimate well above the threshold: the set is close to it
             assert sim >= THRESHOLD / 100 - 0.15, f"line {f.line} vs {f.related[0].line}: Jaccard {sim:.2f}"
         else:  # verified exactly: the number is the Jaccard similarity itself
@@ -286,7 +302,7 @@ def test_label_conflicts_are_all_found(name: str) -> None:
     expected: dict[int, int] = {}
     if is_classification(name):
         norm, first = normalised(name), dict[str, int]()
-        for i, (_, inp, out, _) in enumerate(norm):
+        for i, (_, inp, out, _, _) in enumerate(norm):
             if records(name)[i].task == "sft" and inp:
                 j = first.setdefault(inp, i)
                 if norm[j][2] != out:
@@ -301,12 +317,12 @@ def test_repeated_outputs(name: str) -> None:
     """Every record whose answer (>= 4 words) follows >= 3 different inputs, and only those."""
     norm, recs = normalised(name), records(name)
     inputs: dict[str, set[str]] = defaultdict(set)
-    for r, (_, inp, out, _) in zip(recs, norm):
+    for r, (_, inp, out, _, _) in zip(recs, norm):
         if r.task == "sft":
             inputs[out].add(inp)
     expected = set()
     if not is_classification(name):
-        for r, (_, _, out, _) in zip(recs, norm):
+        for r, (_, _, out, _, _) in zip(recs, norm):
             answer = next((m.content for m in reversed(r.messages) if m.role == "assistant"), "")
             if r.task == "sft" and len(inputs[out]) >= 3 and len(answer.split()) >= 4:
                 expected.add(r.index)
@@ -338,78 +354,129 @@ def test_glaive_conflicts_share_their_tools() -> None:
     assert not differ
 
 
-@pytest.mark.xfail(strict=True, reason="lima lines 2528 and 2558 are the same canned refusal after two "
-                   "questions (rapidfuzz 0.83), but their MinHash estimate is 0.50: never a candidate")
-def test_lima_refusal_template_is_a_near_duplicate() -> None:
-    assert (2558, 2528) in {(f.line, f.related[0].line) for f in found("lima/lima.json", "DUP003")}
+@pytest.mark.parametrize("name", FILES, ids=lambda n: n.split("/")[-1])
+def test_conflicting_outputs_are_clearly_different_answers(name: str) -> None:
+    """conflicting-output: the answers after one input are less alike than the threshold (rapidfuzz
+    on the normalised answers, the similarity the message gives); answers at least 0.9 alike are
+    near duplicates instead, and no record is both."""
+    norm = normalised(name)
+    near = {f.record_index for f in found(name, "DUP003")}
+    for f in found(name, "DUP005"):
+        here, there = pair(f)
+        sim = ratio(norm[here][2], norm[there][2]) / 100
+        stated = re.search(r"answers (\d\.\d\d) similar", f.message)
+        assert stated and float(stated.group(1)) == pytest.approx(sim, abs=0.006) and sim < THRESHOLD / 100, f
+        assert here not in near, f
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=why)) if why else name
-    for name, why in [(n, {
-        DUMMY: "69 of 82 conflicts are >= 0.8 similar, e.g. line 9481 vs 9355: 'No, I'm a language "
-               "model ...' vs 'No, I am a language model ...' (0.99); the two records sit in different "
-               "leader clusters, or near-duplicate missed the pair",
-        OASST: "14 conflicts are >= 0.8 similar (e.g. line 1148 vs 1137: 0.88), near duplicates that "
-               "near-duplicate never verified (MinHash estimate below threshold - MARGIN)",
-        GLAIVE: "line 6409 vs 1353 is 0.91 similar (one reworded sentence at the end), a near duplicate "
-                "that near-duplicate missed, so it is reported as a conflict",
-    }.get(n)) for n in FILES]
-], ids=lambda n: n.split("/")[-1])
-def test_conflicting_outputs_are_not_near_duplicates(name: str) -> None:
-    """conflicting-output: "reports each record whose answer differs ... unless the two records are
-    near duplicates anyway"."""
-    text = [t[0] for t in normalised(name)]
-    similar = [(f.line, f.related[0].line, round(ratio(text[pair(f)[0]], text[pair(f)[1]])))
-               for f in found(name, "DUP005") if ratio(text[pair(f)[0]], text[pair(f)[1]]) >= THRESHOLD]
-    assert not similar
+def near_by_definition(name: str) -> np.ndarray:
+    """Every pair (i, j) the documented measures call near, computed exhaustively (n x n: fine for
+    these small sets): 5-gram Jaccard of the contents >= 0.8; or the same answer after short
+    prompts (<= 256 bytes, the answer last) >= 0.9 alike by edits; or, outside classification
+    data, the same prompt before answers >= 0.9 alike by edits. Upper triangle, boolean."""
+    from scipy.sparse import csr_matrix
+
+    norm, recs = normalised(name), records(name)
+    n = len(norm)
+    grams: dict[bytes, int] = {}
+    rows, cols = [], []
+    for r, t in enumerate(norm):
+        content = t[3].encode()
+        for g in {content[k:k + 5] for k in range(len(content) - 4)}:
+            rows.append(r)
+            cols.append(grams.setdefault(g, len(grams)))
+    x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(grams), 1)))
+    common = (x @ x.T).toarray()
+    size = np.asarray(x.sum(axis=1)).ravel()
+    union = size[:, None] + size[None, :] - common
+    near = np.where(union > 0, common / np.maximum(union, 1), 0) >= THRESHOLD / 100
+    edit = (1 + THRESHOLD / 100) / 2
+    by_answer: dict[str, list[int]] = defaultdict(list)
+    by_prompt: dict[str, list[int]] = defaultdict(list)
+    for r, (_, inp, out, content, dialogue) in enumerate(norm):
+        if out and dialogue and len(dialogue.encode()) <= 256 and content == f"{dialogue} {out}":
+            by_answer[out].append(r)
+        if inp and recs[r].task == "sft":
+            by_prompt[inp].append(r)
+    for group in by_answer.values():
+        for i in group:
+            for j in group:
+                a, b = norm[i][4].encode(), norm[j][4].encode()
+                near[i, j] |= 1 - Indel.distance(a, b) / (len(a) + len(b)) >= edit
+    if not is_classification(name):
+        for group in by_prompt.values():
+            for i in group:
+                for j in group:
+                    near[i, j] |= norm[i][2] != norm[j][2] and ratio(norm[i][2], norm[j][2]) / 100 >= edit
+    return np.triu(near, 1)
 
 
-MISSED = {  # records with an earlier >= 0.8 similar cluster leader that near-duplicate did not report
-    "llama_factory/identity.json": "11, e.g. line 62 is 0.91 similar to line 57 (the same answer after "
-                                   "'Are you ChatGPT?' and 'Are you based on GPT-3?')",
-    GLAIVE: "27, e.g. line 2063 is 0.91 similar to line 1010 (the same stock-price dialogue, reworded)",
-    DUMMY: "68, e.g. line 65 is 0.87 similar to line 2 (the same dialogue, one answer reworded)",
-    "code_alpaca/code_alpaca_2k.json": "39, e.g. line 3147 is 0.88 similar to line 2487 (the same "
-                                       "Fibonacci code after a paraphrased instruction)",
-}
-WHY_MISSED = ("; 5-gram Jaccard runs far below rapidfuzz similarity (these pairs: Jaccard estimates "
-              "0.36-0.77), so LSH banding (8 bands of 8 values) seldom makes them candidates, and "
-              "candidates estimated below threshold - MARGIN are dropped unverified")
+# Recall floors below 100%, and why. MinHash candidates (LSH, 8 bands of 8) miss some pairs near
+# Jaccard 0.8. dummy_conversation is templated: up to 166 records share an answer after nearly the
+# same prompt, and a record meets only its 3 nearest neighbours in each sort order, which may
+# have joined clusters already rather than be the leader the record is near (81 of 438 missed).
+RECALL = {DUMMY: 0.8, GLAIVE: 0.9}
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="missed " + MISSED[n] + WHY_MISSED)) if n in MISSED else n
-    for n in (ALPACA, "llama_factory/identity.json", GLAIVE, DUMMY, "code_alpaca/code_alpaca_2k.json", AG_NEWS)
-], ids=lambda n: n.split("/")[-1])
+@pytest.mark.parametrize("name", [ALPACA, "llama_factory/identity.json", GLAIVE, DUMMY,
+                                  "code_alpaca/code_alpaca_2k.json", AG_NEWS],
+                         ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_found(name: str) -> None:
-    """Leader clustering: a record joins the first earlier cluster leader it is similar to, so a
-    record with an earlier similar leader (a record reported by no copy rule) must be reported."""
-    full, text = [t[0] for t in normalised(name)], [t[3] for t in normalised(name)]
-    sims = cdist(text, text, scorer=ratio, score_cutoff=THRESHOLD, dtype=np.uint8, workers=-1)
+    """Leader clustering: a record joins the first earlier cluster leader it is near, so a record
+    with an earlier near leader (a record no copy rule reports) must be reported, unless its
+    answer conflicts (then it is a conflict). Near by the documented measures, computed here
+    exhaustively; candidate generation is sub-quadratic, so a recall floor is pinned where it
+    misses pairs."""
+    norm = normalised(name)
+    near = near_by_definition(name)
     copies = {f.record_index for code in ("DUP001", "DUP002", "DUP003") for f in found(name, code)}
-    missed = []
-    for j in range(len(text)):
-        leaders = [i for i in np.flatnonzero(sims[j, :j]).tolist() if i not in copies and full[i] != full[j]]
-        if leaders and j not in copies:
-            missed.append((records(name)[j].line, records(name)[leaders[0]].line, int(sims[j, leaders[0]])))
-    assert not missed
+    conflicts = {f.record_index for code in ("DUP004", "DUP005") for f in found(name, code)}
+    due, missed = 0, []
+    for j in range(len(norm)):
+        leaders = [i for i in np.flatnonzero(near[:j, j]).tolist() if i not in copies and norm[i][0] != norm[j][0]]
+        if leaders and j not in conflicts:
+            due += 1
+            if j not in copies:
+                missed.append((records(name)[j].line, records(name)[leaders[0]].line))
+    assert due - len(missed) >= RECALL.get(name, 1.0) * due, f"missed {len(missed)} of {due}: {missed[:10]}"
 
 
-def test_verification_in_two_processes_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Uncertain pairs verified half in a forked process give exactly the serial findings."""
+def test_work_in_two_processes_agrees(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Clustering's two halves, and leak verification's, run in a forked process when there are
+    two cores; the findings are exactly the serial ones."""
     from ftdata import similarity
 
+    data = json.loads((DATASETS / DUMMY).read_text(encoding="utf-8"))
+    for rec in data[:150]:  # an eval set of training records, half of them edited: exact and near leaks
+        for turn in rec["conversations"][::3]:
+            turn["value"] = turn["value"].lower() + " Thanks."
+    evaluation = tmp_path / "eval.json"
+    evaluation.write_text(json.dumps(data[:300]), encoding="utf-8")
     path = str(DATASETS / DUMMY)
-    serial = [f for f in ftdata.lint(path, jobs=1).findings if f.category == "duplicates"]
+
+    def run(jobs: int) -> list[Finding]:
+        report = ftdata.lint(path, eval=[str(evaluation)], jobs=jobs)
+        return [f for f in report.findings if f.category in ("duplicates", "leakage")]
+
+    serial = run(1)
     monkeypatch.setattr(similarity, "PARALLEL_VERIFY", 1)
-    calls, original = [], similarity._verify_in_two
+    monkeypatch.setattr(similarity, "PARALLEL_CLUSTERS", 1)
+    forked, original = [], similarity._parallel
 
-    def counted(*args: Any) -> Any:
-        calls.append(args)
-        return original(*args)
+    def counted(*args: Any) -> bool:
+        forked.append(original(*args))
+        return forked[-1]
 
-    monkeypatch.setattr(similarity, "_verify_in_two", counted)
-    parallel = [f for f in ftdata.lint(path, jobs=2).findings if f.category == "duplicates"]
-    assert calls and any(f.rule == "DUP003" and "≈" not in f.message for f in serial)
+    monkeypatch.setattr(similarity, "_parallel", counted)
+    parallel = run(2)
+    assert forked.count(True) >= 2, forked  # clustering, and leak verification
+    assert {f.rule for f in serial} >= {"DUP003", "DUP005", "LEAK001", "LEAK002"}
     assert parallel == serial
+    # and the similarities are right: an eval record and the training record of the same index
+    # are not confused (they were, in one shared cache of 5-gram sets)
+    train, held_out = normalised(DUMMY), [parts(r) for r in ftdata.records(str(evaluation))]
+    for f in serial:
+        stated = re.search(r"\(similarity (\d\.\d\d)\)", f.message)
+        if f.rule == "LEAK002" and stated:
+            here, there = pair(f)
+            assert float(stated.group(1)) == pytest.approx(_jaccard(held_out[here][3], train[there][3]), abs=0.006), f

@@ -49,8 +49,8 @@ class Check:
                 line: int | None = None, index: int | None = None) -> Finding:
         if record is not None:
             file, line, index = record.file, record.line, record.index
-        return Finding(self.code, self.name, self.category, self.severity, message, file, line, index,
-                       pointer, excerpt(text) if text is not None else None, tuple(related))
+        return Finding(self.code, self.name, self.category, self.severity, file, line, index, pointer, message,
+                       excerpt(text) if text is not None else None, tuple(related))
 
 
     def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,
@@ -177,7 +177,10 @@ class Dataset(NamedTuple):
 
     def location(self, i: int) -> Location:
         """Where row i is: (file, line or None, record index)."""
-        return self.locations((i,))[0]
+        lists = self.cache.get("locations")
+        if lists is None:
+            return self.locations((i,))[0]
+        return Location(self.file, lists[0][i] or None, lists[1][i])
 
     def locations(self, rows: Iterable[int]) -> tuple[Location, ...]:
         """Where these rows are. After many calls, from Python lists of every row's line and index

@@ -20,6 +20,7 @@ from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_bin
 from ftdata.records import jsonl_lines
 
 REASONS = {"exact": "exact-duplicate", "normal": "normalized-duplicate", "near": "near-duplicate"}
+MEASURES = ("jaccard", "prompt-edits", "answer-edits")  # by similarity.JACCARD, PROMPT_EDITS, ANSWER_EDITS
 
 
 class Drop(NamedTuple):
@@ -30,6 +31,7 @@ class Drop(NamedTuple):
     matched_index: int
     similarity: float
     estimated: bool = False  # a MinHash estimate rather than a rapidfuzz score
+    measure: str = "jaccard"  # of the similarity: "jaccard" (5-grams), "prompt-edits" or "answer-edits"
 
 
 class DedupeResult(NamedTuple):
@@ -75,7 +77,8 @@ def dedupe(path: str, output: str, keep: str = "first", near: bool = True, again
             out.write(orjson.dumps({
                 "line": line, "record_index": index, "reason": d.reason,
                 "matched": {"file": d.matched_file, "line": d.matched_line, "record_index": d.matched_index},
-                "similarity": round(d.similarity, 4), "estimated": d.estimated, "record": raw}) + b"\n")
+                "similarity": round(d.similarity, 4), "estimated": d.estimated, "measure": d.measure,
+                "record": raw}) + b"\n")
     _write(path, output, set(by_index))
     return DedupeResult(result.records, result.records - len(drops), sorted(drops), output, rejects_path(output))
 
@@ -106,21 +109,22 @@ def _within(data: Dataset, keep: str, threshold: float) -> list[Drop]:
                 continue
             kind = "exact" if clusters.exact_root[r] == clusters.exact_root[kept] else \
                 "normal" if clusters.normal_root[r] == clusters.normal_root[kept] else "near"
-            sim, est = (1.0, False) if kind != "near" else _similarity(data, r, kept, clusters)
+            sim, est, measure = (1.0, False, 0) if kind != "near" else _similarity(data, r, kept, clusters)
             if sim >= threshold:
                 drops.append(Drop(int(data.indices[r]), REASONS[kind], data.file, data.line_of(kept),
-                                  int(data.indices[kept]), sim, est))
+                                  int(data.indices[kept]), sim, est, MEASURES[measure]))
     return drops
 
 
-def _similarity(data: Dataset, row: int, kept: int, clusters: Any) -> tuple[float, bool]:
-    """Similarity of two members of a near cluster, by the measure the clusters were built with."""
+def _similarity(data: Dataset, row: int, kept: int, clusters: Any) -> tuple[float, bool, int]:
+    """Similarity of two members of a near cluster: the one it was matched by, else the Jaccard
+    similarity (so a member near a record only by edits stays unless it was matched to it)."""
     if clusters.matched[row] == kept:
-        return float(clusters.similarity[row]), bool(clusters.estimated[row])
-    from ftdata.similarity import similarity
+        return float(clusters.similarity[row]), bool(clusters.estimated[row]), int(clusters.measure[row])
+    from ftdata.similarity import JACCARD, similarity
 
     sims, est = similarity(np.asarray([[kept, row]]), data, data, data.settings.near_threshold)
-    return float(sims[0]), bool(est[0])
+    return float(sims[0]), bool(est[0]), JACCARD
 
 
 def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
@@ -128,7 +132,7 @@ def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
     from ftdata.similarity import leaks
 
     return [Drop(int(data.indices[leak.row]), REASONS[leak.kind], train.file, train.line_of(leak.train_row),
-                 int(train.indices[leak.train_row]), leak.similarity, leak.estimated)
+                 int(train.indices[leak.train_row]), leak.similarity, leak.estimated, MEASURES[leak.measure])
             for leak in leaks(train, data, data.settings.near_threshold, near) if near or leak.kind != "near"]
 
 

@@ -5,10 +5,19 @@ from typing import BinaryIO, Iterator
 
 import orjson
 
+from ftdata.model import Location
 from ftdata.report.base import Report
 
 BATCH = 10_000  # findings serialised at once: a large report is never held whole in memory
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+
+
+def _location(value: object) -> dict[str, object]:
+    """Findings serialise natively (dataclasses, in field order = Finding.to_dict's order); their
+    related locations are named tuples, which orjson hands here."""
+    if isinstance(value, Location):
+        return {"file": value.file, "line": value.line, "record_index": value.record_index}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -30,7 +39,7 @@ def chunks(report: Report) -> Iterator[bytes]:
     assert head.endswith(b"[]\n}")  # "findings" is the last key
     yield head[:-3] + b"\n"
     for start in range(0, len(report.findings), BATCH):
-        batch = orjson.dumps([f.to_dict() for f in report.findings[start:start + BATCH]], option=_OPTIONS)
+        batch = orjson.dumps(report.findings[start:start + BATCH], default=_location, option=_OPTIONS)
         body = b"    " + batch[4:-2].replace(b"\n", b"\n  ")  # strip "[\n  " and "\n]"; indent by one level
         yield body + (b",\n" if start + BATCH < len(report.findings) else b"\n")
     yield b"  ]\n}\n"

@@ -8,7 +8,9 @@ import numpy as np
 from ftdata.checks.base import Dataset, DatasetCheck
 from ftdata.checks.duplicates._clusters import of, where
 from ftdata.model import Finding, Severity
-from ftdata.similarity import groups
+from ftdata.similarity import ANSWER_EDITS, JACCARD, PROMPT_EDITS, groups
+
+MEASURES = {PROMPT_EDITS: "the same answer; prompt edit similarity ", ANSWER_EDITS: "the same prompt; answer edit similarity "}
 
 
 class NearDuplicate(DatasetCheck):
@@ -16,17 +18,23 @@ class NearDuplicate(DatasetCheck):
 
     What it does: finds candidates with MinHash over character 5-grams of the normalised
     conversation without its context (system turns and tool definitions, which many records
-    share: a long system prompt would make short, different exchanges look alike) and LSH banding
-    (sub-quadratic), then judges each pair by the Jaccard similarity
-    of the two 5-gram sets: exactly, from the texts, wherever the MinHash estimate is not clear-cut
-    (estimates are marked ≈). Reports every record of a cluster after the first, with the
-    similarity and the record it matched. Short texts are compared by the same measure, so one
-    typo in a one-line message weighs more than in a paragraph.
+    share: a long system prompt would make short, different exchanges look alike) and LSH
+    banding (sub-quadratic), then judges each pair by the Jaccard similarity of the two 5-gram
+    sets: exactly, from the texts, wherever the MinHash estimate is not clear-cut (estimates are
+    marked ≈). One typo changes most of a one-line message's few 5-grams, so two more searches
+    compare by edits (1 - Indel distance / total length): records with the same answer, by
+    their short prompts (the turns before the answer, up to 256 bytes normalised; each with its
+    nearest neighbours in the order of answer and prompt, forwards and backwards), and records
+    with the same prompt, by their free-text answers. By edits, records are near duplicates from
+    halfway between the threshold and 1 (0.9 for 0.8): an edit changes one character but up to
+    five 5-grams. Answers less than `near_threshold` alike are conflicting-output's. Reports
+    every record of a cluster after the first, with the similarity, how it was measured, and
+    the record it matched.
     Why it matters: near copies reweight the fine-tune like exact ones, and are what generated
     data is full of (the same answer regenerated with small variations).
     Example: "Paris is the capital of France." and "Paris is the capital of France!"
     plus one dropped letter.
-    Options: settings `near_threshold` (default 0.8: Jaccard similarity from which records are near duplicates).
+    Options: settings `near_threshold` (default 0.8: the similarity from which records are near duplicates).
     """
 
     code = "DUP003"
@@ -40,13 +48,14 @@ class NearDuplicate(DatasetCheck):
         idx = np.arange(data.n)
         near = ((c.root != idx) & (c.normal_root == idx) & (c.exact_root == idx)).tolist()
         matched, similarity, estimated = c.matched.tolist(), c.similarity.tolist(), c.estimated.tolist()
+        measure = c.measure.tolist()
         for root, members in groups(c.root).items():
             size = f"; cluster of {len(members)}" if len(members) > 2 else ""
             for r in members:
                 if not near[r]:
                     continue
                 other = matched[r] if matched[r] != r else root
-                approx = "≈" if estimated[r] else ""
-                yield self.at(data, r, f"near duplicate of {where(data, other)} (similarity "
-                                       f"{approx}{similarity[r]:.2f}{size})",
+                how = MEASURES[measure[r]] if measure[r] != JACCARD else "similarity ≈" if estimated[r] \
+                    else "similarity "
+                yield self.at(data, r, f"near duplicate of {where(data, other)} ({how}{similarity[r]:.2f}{size})",
                               related=data.locations([other] + [m for m in members[:6] if m not in (r, other)][:4]))

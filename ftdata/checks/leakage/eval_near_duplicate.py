@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ftdata.checks.base import Dataset, LeakageCheck
 from ftdata.checks.duplicates._clusters import where
+from ftdata.checks.duplicates.near_duplicate import MEASURES
 from ftdata.model import Finding, Severity
 from ftdata.similarity import leaks
 
@@ -12,9 +13,10 @@ from ftdata.similarity import leaks
 class EvalNearDuplicate(LeakageCheck):
     """An evaluation record is a near duplicate of a training record (a few edits apart).
 
-    What it does: with `--eval FILE`, matches evaluation records against the training set by
-    MinHash/LSH over character 5-grams and judges them by Jaccard similarity, as near-duplicate
-    does; exact and normalised matches are eval-duplicate's.
+    What it does: with `--eval FILE`, matches evaluation records against the training set as
+    near-duplicate does: by MinHash/LSH over character 5-grams, judged by Jaccard similarity,
+    and by edits for records with the same answer after a short prompt; exact and normalised
+    matches are eval-duplicate's.
     Why it matters: a paraphrase-free copy with a typo fixed is still the same example; the
     evaluation then rewards memorisation.
     Example: valid.jsonl line 3 differs from train.jsonl line 90 by one word (similarity 0.96).
@@ -31,7 +33,7 @@ class EvalNearDuplicate(LeakageCheck):
         for leak in leaks(train, evaluation, train.settings.near_threshold, near=True):
             if leak.kind != "near":
                 continue
-            approx = "≈" if leak.estimated else ""
+            how = MEASURES.get(leak.measure) or ("similarity ≈" if leak.estimated else "similarity ")
             yield self.at(evaluation, leak.row, f"near duplicate of training record {train.file} "
-                                                f"{where(train, leak.train_row)} (similarity {approx}{leak.similarity:.2f})",
+                                                f"{where(train, leak.train_row)} ({how}{leak.similarity:.2f})",
                           related=train.locations([leak.train_row]))
