@@ -97,17 +97,20 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
         raise UsageFailure(str(e)) from None
     use_color = sys.stdout.isatty() if color is None else color
     gc.disable()  # rendering many findings: see engine.without_gc (the process ends after this)
-    if output_format == "text":
-        from ftdata.report.text import render
+    try:
+        if output_format == "text":
+            from ftdata.report.text import render
 
-        click.echo(render(report, use_color, max_examples), nl=False, color=use_color)
-    elif output_format == "json":  # streamed: a large report is never held whole
-        from ftdata.report.json import write
+            click.echo(render(report, use_color, max_examples), nl=False, color=use_color)
+        elif output_format == "json":  # streamed: a large report is never held whole
+            from ftdata.report.json import write
 
-        write(report, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    else:
-        click.echo(RENDERERS[output_format](report, False), nl=False)
+            write(report, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            click.echo(RENDERERS[output_format](report, False), nl=False)
+    except BrokenPipeError:  # `| head`: the reader has seen enough; the verdict stands
+        pass
     sys.exit(report.exit_code)
 
 

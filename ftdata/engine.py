@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections import deque
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator
 
@@ -59,11 +59,12 @@ def lint_paths(paths: Iterable[str], settings: Settings) -> list[FileResult]:
     paths = list(paths)
     check_eval_paths(paths, settings.eval)
     results: list[FileResult] = []
-    with without_gc():
+    # streams are spooled here and kept until the end: leakage re-reads training records
+    with without_gc(), tempfile.TemporaryDirectory(prefix="ftdata-") as spool:
         for path in paths + list(settings.eval):
             try:
-                results.append(lint_eval(path, settings, results[:len(paths)]) if len(results) >= len(paths)
-                               else lint_file(path, settings))
+                results.append(lint_eval(path, settings, results[:len(paths)], spool) if len(results) >= len(paths)
+                               else lint_file(path, settings, spool=spool))
             except (OSError, EOFError) as e:
                 raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
     return results
@@ -83,10 +84,10 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def lint_eval(path: str, settings: Settings, train: list[FileResult]) -> FileResult:
+def lint_eval(path: str, settings: Settings, train: list[FileResult], spool: str | None = None) -> FileResult:
     """Scan an evaluation set and report its records that leak from the training sets. Its own
     record-level findings are kept; dataset-level checks (volume, duplicates) are not its."""
-    result = lint_file(path, settings, role="eval")
+    result = lint_file(path, settings, role="eval", spool=spool)
     findings = list(result.findings)
     for check in Plan(settings.checks, settings.ignore).leakage:
         for t in train:
@@ -96,16 +97,18 @@ def lint_eval(path: str, settings: Settings, train: list[FileResult]) -> FileRes
     return FileResult(result.file, result.records, result.examples, findings, result.stats, result.data)
 
 
-def lint_file(path: str, settings: Settings, role: str = "train") -> FileResult:
+def lint_file(path: str, settings: Settings, role: str = "train", spool: str | None = None) -> FileResult:
     """Lint one file, "-" for stdin, or a pipe. Raises OSError/EOFError for unreadable input.
 
     A stream is first copied to a temporary file, so that it is linted exactly like a file
-    (parallel, exact counts, records read again for exact decisions) and reported by its name.
+    (parallel, exact counts, records read again for exact decisions) and reported by its name:
+    in `spool` when given (the caller removes it when done with the result), else in a
+    directory removed on return.
     """
     if path == "-" or not os.path.isfile(path):
-        with tempfile.TemporaryDirectory(prefix="ftdata-") as tmp:
-            spooled = os.path.join(tmp, "stream")
-            with open_binary(path) as src, open(spooled, "wb") as dst:
+        with tempfile.TemporaryDirectory(prefix="ftdata-") if spool is None else nullcontext(spool) as tmp:
+            fd, spooled = tempfile.mkstemp(dir=tmp, prefix="stream-")
+            with open_binary(path) as src, open(fd, "wb") as dst:
                 shutil.copyfileobj(src, dst, CHUNK_BYTES)
             return _lint_plain(spooled, settings, path, role)
     return _lint_plain(path, settings, path, role)
@@ -244,9 +247,10 @@ def _fetcher(file: str, settings: Settings, indices: np.ndarray, offsets: np.nda
     """Re-read given rows' records: from memory, by byte offset (plain JSON Lines), or by a
     sequential read of the file (for stdin, its spooled copy while it exists; else nothing)."""
     from ftdata import formats
-    from ftdata.records import make_record, values_at_offsets, values_by_index
+    from ftdata.records import Rereader, make_record, values_at_offsets
 
     forced = formats.by_name(settings.input_format) if settings.input_format else None
+    reread = Rereader(file)
 
     def fetch(rows: np.ndarray) -> dict[int, Record]:
         by_index = {int(indices[r]): int(r) for r in rows}
@@ -259,7 +263,7 @@ def _fetcher(file: str, settings: Settings, indices: np.ndarray, offsets: np.nda
         elif all(offsets[r] >= 0 for r in by_index.values()):
             values = values_at_offsets(file, [(i, int(offsets[r])) for i, r in by_index.items()])
         else:
-            values = values_by_index(file, set(by_index))
+            values = reread.values(set(by_index))
         out: dict[int, Record] = {}
         for index, obj in values:
             fmt = forced or formats.detect(obj)

@@ -9,12 +9,12 @@ where word shingles miss a near-identical line.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
+import regex
 from xxhash import xxh3_64_intdigest
 
 from ftdata.arrays import distinct
@@ -33,7 +33,9 @@ _ASCII_PUNCT = bytes(c for c in range(128) if not chr(c).isalnum() and not chr(c
 # apostrophes deleted ("I'm" and "Im" compare equal)
 _ASCII_FOLD = bytes.maketrans(bytes(range(65, 91)) + _ASCII_PUNCT, bytes(range(97, 123)) + b" " * len(_ASCII_PUNCT))
 _APOSTROPHES = "\u2018\u2019\u02bc"
-_NON_ASCII_SEP = re.compile(r"[^\x00-\x7f\w]")
+# non-ASCII characters other than letters, combining marks and digits (the third-party regex
+# module has Unicode categories; re's \w would also split words at combining marks)
+_NON_ASCII_SEP = regex.compile(r"[^\x00-\x7f\p{L}\p{M}\p{N}]")
 
 
 def normalise(text: str) -> bytes:

@@ -73,9 +73,10 @@ class Location(NamedTuple):
     record_index: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
-    """One problem at one place. `line` is None for dataset-level findings."""
+    """One problem at one place. `line` is None for dataset-level findings. Built with keywords
+    (checks use Check.finding)."""
 
     # in the order of the JSON report, which serialises the dataclass as it is (report.json)
     rule: str

@@ -47,22 +47,41 @@ def raw_values(path: str) -> Iterator[tuple[int, Any]]:
 _INVALID: Any = object()
 
 
-def values_by_index(path: str, indices: set[int]) -> Iterator[tuple[int, Any]]:
-    """(record index, value) of the wanted records, numbered as lint numbers them; in JSON Lines
-    the other lines are counted, not parsed."""
-    last = max(indices, default=-1)
+class Rereader:
+    """(record index, value) of wanted records, numbered as lint numbers them, for a file without
+    byte offsets (gzip, JSON arrays) read again and again in order: a request for records after
+    the last one read continues the same pass, so batches taken in file order cost one pass over
+    the file, not one each. In JSON Lines only the wanted lines are parsed."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._items: Iterator[tuple[int, Any]] | None = None
+        self._next = 0  # the index of the next record the open pass yields
+
+    def values(self, indices: set[int]) -> Iterator[tuple[int, Any]]:
+        if not indices:
+            return
+        if self._items is None or min(indices) < self._next:
+            self._items, self._next = _all_records(self.path), 0
+        last = max(indices)
+        for index, item in self._items:
+            self._next = index + 1
+            if index in indices:
+                yield index, item if not isinstance(item, bytes) else _parse(item)
+            if index >= last:
+                return
+
+
+def _all_records(path: str) -> Iterator[tuple[int, Any]]:
+    """(record index, raw line of JSON Lines or parsed value of a JSON array) of every record."""
     with open_binary(path) as stream:
         if container_of(stream, path) == "json":
             values = (item[1] for item in iter_json_values(stream) if not isinstance(item, ReadProblem))
-            for index, value in enumerate(values):
-                if index in indices:
-                    yield index, value
+            yield from enumerate(values)
             return
         for _, record, raw in jsonl_lines(stream):
-            if record is not None and record in indices:
-                yield record, _parse(raw)
-            if record is not None and record >= last:
-                return
+            if record is not None:
+                yield record, raw
 
 
 def values_at_offsets(path: str, places: list[tuple[int, int]]) -> Iterator[tuple[int, Any]]:

@@ -9,6 +9,8 @@ to), not by connected components, which chain A~B~C into one cluster where A and
 """
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any, Callable, NamedTuple, TypeVar
 
 import numpy as np
@@ -236,8 +238,31 @@ def _edit_neighbours(short: np.ndarray, answers: np.ndarray, threshold: float,
     distance = cpdist(short[pairs[:, 0]].tolist(), short[pairs[:, 1]].tolist(), scorer=Indel.distance,
                       workers=-1, dtype=np.int64)
     sims = 1 - distance / np.maximum(total, 1)
-    keep = sims >= edit_threshold(threshold)
-    return pairs[keep], sims[keep]
+    keep = np.flatnonzero(sims >= edit_threshold(threshold))
+    # a different number is a different question ("Is 17 prime?", "Is 71 prime?"), however few the edits
+    keep = [k for k in keep.tolist() if _numbers(short[pairs[k, 0]]) == _numbers(short[pairs[k, 1]])]
+    return pairs[keep].reshape(-1, 2), sims[keep]
+
+
+def _numbers(text: bytes | str) -> list[Any]:
+    return _DIGITS.findall(text) if isinstance(text, bytes) else _DIGITS_TEXT.findall(text)
+
+
+_DIGITS, _DIGITS_TEXT = re.compile(rb"\d+"), re.compile(r"\d+")
+
+
+def pair_similarity(data: Dataset, a: int, b: int) -> tuple[float, bool, int]:
+    """The similarity of two rows by the measures near duplicates use (the better one when two
+    apply), whether it is an estimate, and the measure (JACCARD or PROMPT_EDITS)."""
+    threshold = data.settings.near_threshold
+    sims, est = similarity(np.asarray([[a, b]]), data, data, threshold)
+    best = (float(sims[0]), bool(est[0]), JACCARD)
+    short, out = data.columns["short"], data.columns["output"]
+    if out[a] == out[b] and len(short[a]) and len(short[b]):
+        pairs, edit = _edit_neighbours(short[[a, b]], out[[a, b]], threshold)
+        if len(pairs) and edit[0] >= threshold and edit[0] > best[0]:
+            best = (float(edit[0]), False, PROMPT_EDITS)
+    return best
 
 
 def edit_threshold(threshold: float) -> float:
@@ -251,8 +276,9 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
     """Supervised rows whose answer differs from the first row with the same non-empty input
     (tool definitions and every turn before the final answer). Free-text answers differ below
     `threshold` (rapidfuzz on the normalised answers); labels differ whenever they are not equal.
-    Also the pairs whose free-text answers are nearly the same by edits (from edit_threshold):
-    near duplicates, returned as (pairs, similarities)."""
+    Answers with different numbers always differ. Also the pairs whose free-text answers are
+    nearly the same by edits (from edit_threshold), with the same numbers: near duplicates,
+    returned as (pairs, similarities)."""
     from rapidfuzz.fuzz import ratio
     from rapidfuzz.process import cpdist
 
@@ -275,8 +301,12 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
         known = [(f, r) for f, r in batch if f in answers and r in answers]
         sims = cpdist([answers[f] for f, _ in known], [answers[r] for _, r in known], scorer=ratio, workers=-1) / 100 \
             if known else np.zeros(0)
-        found += [Conflict(f, r, float(s)) for (f, r), s in zip(known, sims.tolist()) if s < threshold]
-        similar += [(f, r, float(s)) for (f, r), s in zip(known, sims.tolist()) if s >= edit_threshold(threshold)]
+        for (f, r), s in zip(known, sims.tolist()):
+            same_numbers = _numbers(answers[f]) == _numbers(answers[r])  # "42." and "43." conflict
+            if s < threshold or not same_numbers:
+                found.append(Conflict(f, r, float(s)))
+            elif s >= edit_threshold(threshold):
+                similar.append((f, r, float(s)))
     if not similar:
         return found, *none
     return found, np.asarray([(f, r) for f, r, _ in similar], np.int64), np.asarray([s for _, _, s in similar])
@@ -348,17 +378,23 @@ def _edit_leaks(found: list[Leak], train: Dataset, evaluation: Dataset, matched:
 
 
 def _canonical_leaks(found: list[Leak], train: Dataset, evaluation: Dataset) -> list[Leak]:
-    """Normalised copies that are exact copies as canonical JSON (written differently in the
-    two files, so their line hashes differ: see settle_exact)."""
+    """Normalised copies that are exact copies as canonical JSON (written differently in the two
+    files, so their line hashes differ: see settle_exact). The training side's settled hashes are
+    canonical wherever its rows of one normalised text are written differently; else all its
+    rows with that text are byte-identical, and the first one stands for them."""
     normal = [k for k, leak in enumerate(found) if leak.kind == "normal"]
     if not normal:
         return found
-    t = train.fetch(np.asarray([found[k].train_row for k in normal]))
     e = evaluation.fetch(np.asarray([found[k].row for k in normal]))
-    for k in normal:
+    normal = [k for k in normal if found[k].row in e]
+    hashes = np.asarray([fingerprint.canonical(e[found[k].row].raw) for k in normal], np.int64)
+    hit, where = _join(train.columns["exact"], hashes)
+    t = train.fetch(np.asarray([found[k].train_row for k, h in zip(normal, hit.tolist()) if not h]))
+    for k, h, row, value in zip(normal, hit.tolist(), where.tolist(), hashes.tolist()):
         leak = found[k]
-        if leak.train_row in t and leak.row in e and \
-                fingerprint.canonical(t[leak.train_row].raw) == fingerprint.canonical(e[leak.row].raw):
+        if h:
+            found[k] = leak._replace(kind="exact", train_row=int(row))
+        elif leak.train_row in t and fingerprint.canonical(t[leak.train_row].raw) == value:
             found[k] = leak._replace(kind="exact")
     return found
 
@@ -444,14 +480,15 @@ def both(data: Dataset, n: int, least: int, background: Callable[[], A], foregro
     from concurrent.futures import ProcessPoolExecutor
 
     global _forked
-    _forked = background  # the child inherits it: datasets hold closures and do not pickle
-    try:
-        with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_run_forked)
-            mine = foreground()
-            return theirs.result(), mine
-    finally:
-        _forked = None
+    with _FORKING:  # one at a time: the child finds its work in a module global
+        _forked = background  # the child inherits it: datasets hold closures and do not pickle
+        try:
+            with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
+                theirs = pool.submit(_run_forked)
+                mine = foreground()
+                return theirs.result(), mine
+        finally:
+            _forked = None
 
 
 def _run_forked() -> Any:
@@ -468,5 +505,6 @@ def _verify_in_two(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: D
 
 
 _forked: Callable[[], Any] | None = None
+_FORKING = threading.Lock()
 PARALLEL_VERIFY = 2000  # uncertain pairs from which verifying them in two processes pays off
 PARALLEL_CLUSTERS = 50_000  # records from which clustering runs its two halves in two processes

@@ -360,3 +360,31 @@ def test_json_report_streamed_in_batches_is_one_document(monkeypatch: pytest.Mon
     for batch in (1, 2, 3, 1000):
         monkeypatch.setattr(json_format, "BATCH", batch)
         assert json_format.render(report) == whole
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".json"])
+def test_rereader_continues_one_pass_and_restarts_when_asked_for_earlier_records(tmp_path: Path, suffix: str) -> None:
+    import importlib
+
+    records_mod = importlib.import_module("ftdata.records")  # the module: ftdata.records is also a function
+
+    values = [{"n": i} for i in range(50)]
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps(values), encoding="utf-8")
+    else:
+        path.write_bytes(gzip.compress(b"".join(json.dumps(v).encode() + b"\n" for v in values)))
+    passes = []
+    original = records_mod._all_records
+
+    def counted(p: str) -> Any:
+        passes.append(p)
+        return original(p)
+
+    reader = records_mod.Rereader(str(path))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(records_mod, "_all_records", counted)
+        got = [dict(reader.values(batch)) for batch in ({1, 5}, {7, 30}, {31}, {49})]
+        assert len(passes) == 1  # batches in file order: one pass
+        assert dict(reader.values({2})) == {2: {"n": 2}} and len(passes) == 2  # earlier: a new pass
+    assert got == [{1: values[1], 5: values[5]}, {7: values[7], 30: values[30]}, {31: values[31]}, {49: values[49]}]

@@ -439,3 +439,19 @@ def test_inputs_are_not_modified(tmp_path: Path) -> None:
     for p in paths:
         assert (p.read_bytes(), p.stat().st_mtime_ns) == before[p], p
     assert sorted(x.name for x in tmp_path.iterdir()) == ["broken.jsonl.gz"]  # nothing written beside it
+
+
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path, output_format: str) -> None:
+    """`ftdata lint ... | head`: the closed pipe is no error; the exit code is the verdict's."""
+    data = tmp_path / "dups.jsonl"
+    line = json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]})
+    data.write_text((line + "\n") * 3000, encoding="utf-8")  # 2,999 duplicate findings: far more than a pipe holds
+    for extra, code in ((["--min-examples-provider", "5000"], 1), (["--exit-zero"], 0)):
+        proc = subprocess.Popen([*FTDATA, "lint", str(data), "--format", output_format, *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()
+        assert proc.wait(timeout=120) == code
+        assert b"Traceback" not in proc.stderr.read()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import ftdata
 from ftdata.curate.dedupe import dedupe, rejects_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +78,20 @@ def test_near_duplicates_by_edits_are_dropped_with_their_measure(tmp_path: Path)
     assert rejects[5]["measure"] == "prompt-edits" and rejects[5]["similarity"] >= 0.9
     assert rejects[6]["matched"]["line"] == 2 and rejects[6]["measure"] == "answer-edits"
     assert [json.loads(x) for x in _lines(out)] == BASE
+
+
+def test_a_copy_of_a_dropped_near_duplicate_goes_too(tmp_path: Path) -> None:
+    """A normalised copy of a member matched by edits goes with it (linting the output finds
+    nothing more), reported against the record it copies."""
+    rows = [rec("Cna I get a refund?", "Yes."), rec("Can I get a refund?", "Yes."), rec("can i get a refund", "yes")]
+    src = _write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    dedupe(str(src), str(out))
+    rejects = {r["line"]: r for r in (json.loads(x) for x in _lines(Path(rejects_path(str(out)))))}
+    assert [json.loads(x) for x in _lines(out)] == rows[:1]
+    assert rejects[2]["reason"] == "near-duplicate" and rejects[2]["measure"] == "prompt-edits"
+    assert rejects[3]["reason"] == "normalized-duplicate" and rejects[3]["matched"]["line"] == 2
+    assert not [f for f in ftdata.lint(str(out)).findings if f.category == "duplicates"]
 
 
 def test_keep_longest_keeps_the_longest_member(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 from jsonschema import Draft202012Validator
 from rapidfuzz.distance import Indel
 
@@ -61,9 +62,9 @@ def _chat(src: Path, dst: Path) -> Path:
 
 
 def _normalise(text: str) -> str:
-    symbols = re.sub(r"[^\x00-\x7f\w]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
+    symbols = regex.sub(r"[^\x00-\x7f\p{L}\p{M}\p{N}]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
     folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
-    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}_\s]", " ", folded).split())
 
 
 @pytest.mark.skipif(not BANKING.is_dir(), reason="../shared/datasets is absent")
@@ -121,3 +122,22 @@ def test_a_record_written_differently_is_an_exact_leak(tmp_path: Path) -> None:
     messages = {(f.file, f.rule): f.message for f in found if f.category == "leakage"}
     assert messages[(str(evaluation), "LEAK001")].startswith(f"identical to training record {train} line 2")
     assert messages[(str(again), "LEAK001")].startswith(f"the same text, once normalised, as training record {train}")
+    # the exact copy is found though an earlier training record has the same normalised text
+    shouted = {"messages": [{"role": m["role"], "content": m["content"].upper()} for m in rec["messages"]]}
+    train.write_text(json.dumps(shouted) + "\n" + json.dumps(rec) + "\n", encoding="utf-8")
+    found = ftdata.lint([str(train)], eval=[str(evaluation)], jobs=1).findings
+    (leak,) = [f for f in found if f.category == "leakage"]
+    assert leak.message == f"identical to training record {train} line 2"
+
+
+def test_training_data_from_stdin_is_read_again_for_leaks(tmp_path: Path) -> None:
+    """Stdin is spooled to a temporary file kept until the evaluation sets are compared, so a
+    leak written differently is still recognised as identical (canonical JSON needs a re-read)."""
+    rec = {"messages": [{"role": "user", "content": "Where is my card?"},
+                        {"role": "assistant", "content": "It is on its way."}]}
+    evaluation = tmp_path / "eval.jsonl"
+    evaluation.write_text(json.dumps(rec, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "ftdata.cli", "lint", "-", "--eval", str(evaluation), "--format", "json"],
+                         input=json.dumps(rec) + "\n", capture_output=True, text=True, check=False)
+    leaks = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "LEAK001"]
+    assert [f["message"] for f in leaks] == ["identical to training record - line 1"]

@@ -49,8 +49,9 @@ class Check:
                 line: int | None = None, index: int | None = None) -> Finding:
         if record is not None:
             file, line, index = record.file, record.line, record.index
-        return Finding(self.code, self.name, self.category, self.severity, file, line, index, pointer, message,
-                       excerpt(text) if text is not None else None, tuple(related))
+        return Finding(rule=self.code, name=self.name, category=self.category, severity=self.severity, file=file,
+                       line=line, record_index=index, pointer=pointer, message=message,
+                       excerpt=excerpt(text) if text is not None else None, related=tuple(related))
 
 
     def at(self, data: Dataset, i: int, message: str, pointer: str = "", text: str | None = None,

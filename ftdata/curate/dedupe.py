@@ -31,7 +31,7 @@ class Drop(NamedTuple):
     matched_index: int
     similarity: float
     estimated: bool = False  # a MinHash estimate rather than a rapidfuzz score
-    measure: str = "jaccard"  # of the similarity: "jaccard" (5-grams), "prompt-edits" or "answer-edits"
+    measure: str = ""  # of a near duplicate's similarity: "jaccard" (5-grams), "prompt-edits" or "answer-edits"
 
 
 class DedupeResult(NamedTuple):
@@ -96,7 +96,8 @@ def _settings(settings: Settings, near: bool, against: str | None) -> Settings:
 
 def _within(data: Dataset, keep: str, threshold: float) -> list[Drop]:
     """One record kept per cluster: the first, or the longest (most characters; first on ties).
-    With `longest`, a near member is dropped only if it is near the kept record too."""
+    A copy (exact or normalised) goes with the record it copies; with `longest`, any other
+    member is dropped only if it is near the kept record too."""
     from ftdata.similarity import groups
 
     clusters = data.cache["clusters"]
@@ -107,24 +108,29 @@ def _within(data: Dataset, keep: str, threshold: float) -> list[Drop]:
         for r in members:
             if r == kept:
                 continue
-            kind = "exact" if clusters.exact_root[r] == clusters.exact_root[kept] else \
-                "normal" if clusters.normal_root[r] == clusters.normal_root[kept] else "near"
-            sim, est, measure = (1.0, False, 0) if kind != "near" else _similarity(data, r, kept, clusters)
+            # the record r copies: the kept one if it is a copy of it, else its own first copy
+            copied = kept if clusters.normal_root[r] == clusters.normal_root[kept] else int(clusters.normal_root[r])
+            if copied != r:
+                kind, sim, est, measure = "exact" if clusters.exact_root[r] == clusters.exact_root[copied] else \
+                    "normal", 1.0, False, ""
+            else:
+                kind, copied = "near", kept
+                sim, est, how = _similarity(data, r, kept, clusters)
+                measure = MEASURES[how]
             if sim >= threshold:
-                drops.append(Drop(int(data.indices[r]), REASONS[kind], data.file, data.line_of(kept),
-                                  int(data.indices[kept]), sim, est, MEASURES[measure]))
+                drops.append(Drop(int(data.indices[r]), REASONS[kind], data.file, data.line_of(copied),
+                                  int(data.indices[copied]), sim, est, measure))
     return drops
 
 
 def _similarity(data: Dataset, row: int, kept: int, clusters: Any) -> tuple[float, bool, int]:
-    """Similarity of two members of a near cluster: the one it was matched by, else the Jaccard
-    similarity (so a member near a record only by edits stays unless it was matched to it)."""
+    """Similarity of two members of a near cluster: the one it was matched by, else the best of
+    the measures near-duplicate uses that can be computed for the pair."""
     if clusters.matched[row] == kept:
         return float(clusters.similarity[row]), bool(clusters.estimated[row]), int(clusters.measure[row])
-    from ftdata.similarity import JACCARD, similarity
+    from ftdata.similarity import pair_similarity
 
-    sims, est = similarity(np.asarray([[kept, row]]), data, data, data.settings.near_threshold)
-    return float(sims[0]), bool(est[0]), JACCARD
+    return pair_similarity(data, kept, row)
 
 
 def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
@@ -132,7 +138,8 @@ def _against(data: Dataset, train: Dataset, near: bool) -> list[Drop]:
     from ftdata.similarity import leaks
 
     return [Drop(int(data.indices[leak.row]), REASONS[leak.kind], train.file, train.line_of(leak.train_row),
-                 int(train.indices[leak.train_row]), leak.similarity, leak.estimated, MEASURES[leak.measure])
+                 int(train.indices[leak.train_row]), leak.similarity, leak.estimated,
+                 MEASURES[leak.measure] if leak.kind == "near" else "")
             for leak in leaks(train, data, data.settings.near_threshold, near) if near or leak.kind != "near"]
 
 
