@@ -79,9 +79,11 @@ def texts(record: Record) -> Texts:
     Near duplicates compare `content`, without the context: a system prompt or tool list shared
     by every record would otherwise make short, different exchanges look alike."""
     msgs, roles = record.messages, record.roles
-    last = len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
+    last = len(roles) - 1
+    if last >= 0 and roles[last] != "assistant":
+        last = last - roles[::-1].index("assistant") if "assistant" in roles else -1
     before = msgs[:last] if last >= 0 else msgs
-    if record.tools or "system" in roles[:len(before)]:
+    if record.tools or "system" in (roles[:last] if last >= 0 else roles):
         context = [_turn(m) for m in before if m.role == "system"]
         if record.tools:
             context.insert(0, "tools " + (record.tools if isinstance(record.tools, str) else json_text(record.tools)))
@@ -91,12 +93,15 @@ def texts(record: Record) -> Texts:
         inp = dialogue = normalise(" ".join([_turn(m) for m in before]))
     if last < 0:
         return Texts(inp, inp, b"", dialogue, dialogue)
-    out = _turn(msgs[last], role=False)
+    answer = msgs[last]
+    out = answer.content if not answer.tool_calls else _turn(answer, role=False)
     if record.rejected is not None:
         out += " rejected " + " ".join([_turn(m, role=False) for m in record.rejected[len(msgs) - 1:]])
     norm_out = normalise(out)
-    if last == len(msgs) - 1:
-        return Texts(_join(inp, norm_out), inp, norm_out, _join(dialogue, norm_out), dialogue)
+    if last == len(msgs) - 1:  # the common case, joined inline
+        full = inp + b" " + norm_out if inp and norm_out else inp or norm_out
+        content = dialogue + b" " + norm_out if dialogue and norm_out else dialogue or norm_out
+        return Texts(full, inp, norm_out, content, dialogue)
     # turns after the final answer still make the record what it is
     tail = normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
     return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail), dialogue)

@@ -181,7 +181,7 @@ class Dataset(NamedTuple):
         lists = self.cache.get("locations")
         if lists is None:
             return self.locations((i,))[0]
-        return Location(self.file, lists[0][i] or None, lists[1][i])
+        return _location((self.file, lists[0][i] or None, lists[1][i]))
 
     def locations(self, rows: Iterable[int]) -> tuple[Location, ...]:
         """Where these rows are. After many calls, from Python lists of every row's line and index
@@ -197,7 +197,13 @@ class Dataset(NamedTuple):
             lists = self.cache["locations"] = (self.lines.tolist(), self.indices.tolist())
         lines, indices = lists
         file = self.file
-        return tuple([Location(file, lines[r] or None, indices[r]) for r in rows])
+        return tuple([_location((file, lines[r] or None, indices[r])) for r in rows])
+
+
+def _location(fields: tuple[str, int | None, int]) -> Location:
+    """Location(*fields), without the named tuple's Python-level __new__ (hundreds of thousands
+    are built for the duplicate rules)."""
+    return tuple.__new__(Location, fields)
 
 
 class DatasetCheck(Check):
