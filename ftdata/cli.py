@@ -51,6 +51,9 @@ def cli() -> None:
 @click.option("--input-format", type=click.Choice(NAMES), default=None, help="Skip detection; read every record as this.")
 @click.option("--eval", "eval_paths", multiple=True, metavar="FILE",
               help="An evaluation set: report its records that also are in the training files (repeatable).")
+@click.option("--label-field", metavar="FIELD",
+              help="Record field (dotted path, e.g. meta.category) whose value is the label or category.")
+@click.option("--label-key", metavar="KEY", help="Key of the JSON object in the final answer holding the label.")
 @click.option("--ignore", multiple=True, help="Rule code, code prefix, name or category to skip (repeatable).")
 @click.option("--check-option", "check_options", multiple=True, metavar="CHECK.KEY=VALUE",
               help="Set a check's option, e.g. length-outlier.z=4 (repeatable).")
@@ -63,7 +66,8 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are errors.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a TTY).")
 def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_tokens: int | None,
-         input_format: str | None, eval_paths: tuple[str, ...], ignore: tuple[str, ...], check_options: tuple[str, ...],
+         input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None, label_key: str | None,
+         ignore: tuple[str, ...], check_options: tuple[str, ...],
          min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
          jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
@@ -79,6 +83,7 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
     fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs, "eval": eval_paths,
+                              "label_field": label_field, "label_key": label_key,
                               "ignore": ignore, "checks": _check_options(check_options), "volume": volume}
     if model:
         fields["model"] = model

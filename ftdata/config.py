@@ -32,6 +32,16 @@ class Settings(BaseModel):
     eval: tuple[str, ...] = Field((), description="evaluation sets checked for leakage from the training files")
     near_threshold: float = Field(0.8, gt=0, le=1, description="Jaccard similarity of character 5-grams from "
                                                                 "which two records are near duplicates")
+    label_field: str | None = Field(None, min_length=1, description="the record field (a dotted path) holding a "
+                                                                     "label or category, for the balance rules")
+    label_key: str | None = Field(None, min_length=1, description="the key of the JSON object in the final "
+                                                                   "answer holding the label")
+
+    @model_validator(mode="after")
+    def _one_label_source(self) -> Settings:
+        if self.label_field and self.label_key:
+            raise ValueError("give --label-field or --label-key, not both")
+        return self
 
     @model_validator(mode="after")
     def _known_rules(self) -> Settings:

@@ -31,6 +31,9 @@ from ftdata.checks.format.unknown_format import UnknownFormat
 from ftdata.checks.format.unknown_key import UnknownKey
 from ftdata.checks.format.unknown_role import UnknownRole
 from ftdata.checks.format.wrong_type import WrongType
+from ftdata.checks.balance.label_imbalance import LabelImbalance
+from ftdata.checks.balance.rare_label import RareLabel
+from ftdata.checks.balance.unseen_eval_label import UnseenEvalLabel
 from ftdata.checks.duplicates.conflicting_label import ConflictingLabel
 from ftdata.checks.duplicates.conflicting_output import ConflictingOutput
 from ftdata.checks.duplicates.exact_duplicate import ExactDuplicate
@@ -56,6 +59,7 @@ BUILTIN: tuple[type[Check], ...] = (
     OverTokenLimit, LengthOutlier,
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
     EvalDuplicate, EvalNearDuplicate,
+    LabelImbalance, RareLabel, UnseenEvalLabel,
 )
 
 

@@ -15,7 +15,6 @@ import orjson
 
 from ftdata import fingerprint, formats, schemas, tokens
 from ftdata.config import Settings
-from ftdata.checks.base import DatasetCheck
 from ftdata.checks.format._schema import json_type
 from ftdata.formats.base import Format
 from ftdata.io import BOM, ReadProblem
@@ -82,7 +81,7 @@ class Scanner:
         self._checks = {t: (self.plan.record_checks(t, False), self.plan.record_checks(t, False, True),
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
-        self._collect = [i for i, c in enumerate(self.plan.dataset) if type(c).collect is not DatasetCheck.collect]
+        self._collect = [i for i, c in enumerate(self.plan.dataset) if c.collects(settings)]
         wanted = [c.fingerprints for c in self.plan.dataset]
         if settings.eval:  # training and evaluation sets are compared by their fingerprints
             wanted += [c.fingerprints for c in self.plan.leakage]
@@ -218,7 +217,7 @@ class Scanner:
                 out.short.append(h.short)
         out.rows.append(row)
         for i in self._collect:
-            out.collected[i].append(self.plan.dataset[i].collect(rec))
+            out.collected[i].append(self.plan.dataset[i].collect(rec, self.settings))
 
     def _schema_findings(self, rec: Record, fmt: Format) -> Iterator[Finding]:
         try:

@@ -43,6 +43,7 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
                      "note": "OpenAI cookbook heuristic: default 3 epochs, fewer for large sets; "
                              "billed = sum(min(limit, tokens)) x epochs"},
         "volume": recommend(data),
+        **({"labels": data.cache["labels"].table()} if data.cache.get("labels") is not None else {}),
     }
 
 

@@ -7,6 +7,7 @@ Layout of tests/fixtures/checks/<CODE>/:
     pass-<variant>.json[l]      more passing cases
     settings.json               optional keyword settings for ftdata.lint (e.g. {"model": ...});
                                 `eval` names evaluation files in the folder (leakage checks)
+    settings-<variant>.json     more settings for one variant (e.g. {"label_field": "category"})
 
 `pytest -k FMT003` runs one check. Known bugs are variant files marked xfail (strict) in KNOWN_BUGS.
 """
@@ -48,10 +49,17 @@ def data_file(code: str, stem: str) -> Path | None:
     return None
 
 
-def settings_for(code: str) -> dict[str, Any]:
-    """The fixture's settings; `eval` files (leakage checks) are named relative to its folder."""
-    p = folder(code) / "settings.json"
-    settings = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+def settings_for(code: str, data: Path | None = None) -> dict[str, Any]:
+    """The fixture's settings (settings.json, then settings-<variant>.json for a variant's data
+    file); `eval` files (leakage checks) are named relative to its folder."""
+    settings: dict[str, Any] = {}
+    names = ["settings.json"]
+    if data is not None and "-" in data.name.split(".")[0]:
+        names.append("settings-" + data.name.split(".")[0].split("-", 1)[1] + ".json")
+    for name in names:
+        p = folder(code) / name
+        if p.is_file():
+            settings.update(json.loads(p.read_text(encoding="utf-8")))
     if "eval" in settings:
         settings["eval"] = [str(folder(code) / name) for name in settings["eval"]]
     return settings
@@ -65,7 +73,7 @@ def expected_for(data: Path) -> Counter[tuple[int | None, str]]:
 
 
 def findings(path: Path, code: str) -> list[ftdata.Finding]:
-    report = ftdata.lint(path, jobs=1, **settings_for(code))
+    report = ftdata.lint(path, jobs=1, **settings_for(code, path))
     return [f for f in report.findings if f.rule == code]
 
 

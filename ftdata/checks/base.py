@@ -212,7 +212,11 @@ class DatasetCheck(Check):
     # computes them only when some check asks.
     fingerprints: ClassVar[str] = ""
 
-    def collect(self, record: Record) -> Any:
+    def collects(self, settings: Settings) -> bool:
+        """Does this run need `collect` called on every record? (It is, when overridden.)"""
+        return type(self).collect is not DatasetCheck.collect
+
+    def collect(self, record: Record, settings: Settings) -> Any:
         """A small picklable value per record. Checks that need only the arrays do not override
         this; they are then not called per record and get an empty `values`."""
         return None

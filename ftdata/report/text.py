@@ -61,6 +61,23 @@ def _stats(st: dict[str, Any]) -> list[str]:
     approx = "" if t["exact"] else "≈"
     vol = st["volume"]
     tr = st["training"]
+    return [*_head(st, formats, approx, vol, tr, t), *_labels(st.get("labels"))]
+
+
+def _labels(table: dict[str, Any] | None) -> list[str]:
+    """The label distribution: how many, the most and least frequent, and how uneven."""
+    if not table or not table["counts"]:
+        return []
+    items = list(table["counts"].items())
+    most = ", ".join(f"{k} {v:,}" for k, v in items[:5])
+    least = ", ".join(f"{k} {v:,}" for k, v in items[-3:][::-1]) if len(items) > 5 else ""
+    return [f"  labels ({table['source']}): {table['labels']:,} over {table['examples']:,} distinct examples; "
+            f"imbalance {table['imbalance_ratio']:.1f}x, normalised entropy {table['normalized_entropy']:.2f}",
+            f"    most: {most}" + (f"; fewest: {least}" if least else "")]
+
+
+def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any], tr: dict[str, Any],
+          t: dict[str, Any]) -> list[str]:
     return [
         f"{st['file']}{' (evaluation set)' if st.get('role') == 'eval' else ''}: {st['examples']:,} examples of "
         f"{st['records']:,} records ({formats}); "

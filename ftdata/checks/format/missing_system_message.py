@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
+from ftdata.config import Settings
 from ftdata.model import PROMPT, TEXT, Finding, Record, Severity
 
 
@@ -34,7 +35,7 @@ class MissingSystemMessage(DatasetCheck):
     Options = MissingSystemOptions
     options: MissingSystemOptions
 
-    def collect(self, record: Record) -> Any:
+    def collect(self, record: Record, settings: Settings) -> Any:
         if record.task in (TEXT, PROMPT) or not record.messages:
             return None
         return "system" in record.roles  # a late one is system-not-first's

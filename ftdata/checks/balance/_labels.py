@@ -1,0 +1,134 @@
+"""What the balance rules share: each record's label, and the dataset's label table.
+
+A label is the final answer of classification-like data (short answers from a small set,
+Dataset.labels), or, when asked, a record field (`label_field`, a dotted path such as
+`meta.category`) or a key of the JSON object the final answer holds (`label_key`). Counts are
+of distinct examples: duplicates collapsed where the duplicate rules ran.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+import orjson
+
+from ftdata.checks.base import Dataset
+from ftdata.config import Settings
+from ftdata.model import Record
+
+_SCALARS = (str, int, float, bool)
+
+
+class Labels(NamedTuple):
+    source: str  # where labels come from, for messages: "final answer", "field 'category'"
+    names: list[str]  # by code
+    codes: np.ndarray  # per row: index into names, -1 without a label
+    counted: np.ndarray  # per row: a label, and not a copy of an earlier row (duplicates collapsed)
+
+    def first_rows(self) -> np.ndarray:
+        """Per label code, its first row (-1 for a label no row has)."""
+        labelled = np.flatnonzero(self.codes >= 0)
+        codes, first = np.unique(self.codes[labelled], return_index=True)
+        out = np.full(len(self.names), -1, np.int64)
+        out[codes] = labelled[first]
+        return out
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.codes[self.counted], minlength=len(self.names))
+
+    def table(self) -> dict[str, Any]:
+        """The label distribution as the report's stats give it."""
+        counts = self.counts()
+        n = int(counts.sum())
+        order = sorted(range(len(self.names)), key=lambda i: (-counts[i], self.names[i]))
+        present = counts[counts > 0]
+        k = len(present)
+        p = present / max(n, 1)
+        entropy = float(-(p * np.log(p)).sum() / math.log(k)) if k > 1 else 1.0
+        return {"source": self.source, "labels": k, "examples": n,
+                "counts": {self.names[i]: int(counts[i]) for i in order if counts[i]},
+                "imbalance_ratio": round(float(present.max() / present.min()), 2) if k else None,
+                "normalized_entropy": round(entropy, 3)}
+
+
+def label_of(record: Record, settings: Settings) -> str | None:
+    """The record's label by `label_field` or `label_key`; None when neither is set or it has none."""
+    if settings.label_field:
+        value: Any = record.raw
+        for part in settings.label_field.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    elif settings.label_key:
+        answers = [m.content for m in record.messages if m.role == "assistant"]
+        try:
+            value = orjson.loads(answers[-1]) if answers else None
+        except orjson.JSONDecodeError:
+            value = None
+        value = value.get(settings.label_key) if isinstance(value, dict) else None
+    else:
+        return None
+    return str(value) if isinstance(value, _SCALARS) else None
+
+
+def source(settings: Settings) -> str:
+    if settings.label_field:
+        return f"field {settings.label_field!r}"
+    return f"key {settings.label_key!r} of the JSON answer" if settings.label_key else "final answer"
+
+
+def labels(data: Dataset, values: list[Any] | None = None, answers: bool = False) -> Labels | None:
+    """The dataset's labels (computed once, in data.cache["labels"]), or None when it has none:
+    no label option set and the data does not look like classification (`answers`: take final
+    answers as labels anyway, as for an evaluation set of a classification training set).
+    `values` are the per-record labels collected by the scan; without them they are read again."""
+    if "labels" in data.cache:
+        return data.cache["labels"]  # type: ignore[no-any-return]
+    settings = data.settings
+    if settings.label_field or settings.label_key:
+        found = _from_values(values if values is not None else _read(data), data.n)
+    elif answers or data.labels():
+        found = _from_answers(data)
+    else:
+        found = None
+    result = None
+    if found is not None and len(found[0]):
+        names, codes = found
+        clusters = data.cache.get("clusters")
+        first = np.ones(data.n, bool) if clusters is None else clusters.root == np.arange(data.n)
+        result = Labels(source(settings), names, codes, (codes >= 0) & first)
+    data.cache["labels"] = result
+    return result
+
+
+def _from_values(values: list[Any], n: int) -> tuple[list[str], np.ndarray]:
+    names: dict[str, int] = {}
+    codes = np.fromiter((-1 if v is None else names.setdefault(v, len(names)) for v in values), np.int64, n)
+    return list(names), codes
+
+
+def _from_answers(data: Dataset) -> tuple[list[str], np.ndarray]:
+    """Labels from the short final answers' checksums; each name read from one record."""
+    answers = data.columns["answer"]
+    short = np.flatnonzero(answers >= 0)
+    keys, first, inverse = np.unique(answers[short], return_index=True, return_inverse=True)
+    codes = np.full(data.n, -1, np.int64)
+    codes[short] = inverse
+    first = short[first]
+    records = data.fetch(first)
+    names = [_answer(records.get(int(r)), int(k)) for k, r in zip(keys.tolist(), first.tolist())]
+    return names, codes
+
+
+def _answer(record: Record | None, key: int) -> str:
+    if record is None or not record.messages:
+        return f"answer #{key & 0xFFFFFFFF:08x}"  # not readable again (a stream): its checksum
+    return str(record.messages[-1].content)
+
+
+def _read(data: Dataset) -> list[Any]:
+    """Labels of every row read again from the source (evaluation sets: no scan-time values)."""
+    out: list[Any] = [None] * data.n
+    for start in range(0, data.n, 5000):
+        for row, record in data.fetch(np.arange(start, min(start + 5000, data.n))).items():
+            out[row] = label_of(record, data.settings)
+    return out

@@ -1,0 +1,84 @@
+"""Label balance (BAL001-BAL003) on real intent datasets: banking77 (77 intents, 35-187 examples
+each) and clinc150's imbalanced split (150 intents). Every count is checked against the source
+files read independently (csv, json), not against ftdata.
+
+Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shared).
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import ftdata
+
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+if not DATASETS.is_dir():
+    pytest.skip("../shared/datasets is absent", allow_module_level=True)
+
+
+def _chat(rows: list[tuple[str, str]], path: Path) -> Path:
+    path.write_text("".join(json.dumps({"messages": [{"role": "user", "content": text},
+                                                     {"role": "assistant", "content": label}]}) + "\n"
+                            for text, label in rows), encoding="utf-8")
+    return path
+
+
+def _banking(split: str) -> list[tuple[str, str]]:
+    with open(DATASETS / "banking77" / f"{split}.csv", encoding="utf-8", newline="") as f:
+        return [(r["text"], r["category"]) for r in csv.DictReader(f)]
+
+
+def test_banking77_label_table_is_the_csv_counts(tmp_path: Path) -> None:
+    rows = _banking("train")
+    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
+    table = report.stats["files"][0]["labels"]
+    counts = Counter(label for _, label in rows)
+    assert table["counts"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    assert table["labels"] == 77 and min(counts.values()) == 35 and max(counts.values()) == 187
+    assert table["imbalance_ratio"] == round(187 / 35, 2)
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(json.loads(json.dumps(report.to_dict())))
+    # 187 / 35 > 4: reported, naming both ends
+    (finding,) = [f for f in report.findings if f.rule == "BAL001"]
+    assert f"{max(counts, key=counts.get)!r} has 187" in finding.message and "35 (ratio 5.3" in finding.message
+    # rare: under half the fair share (10,003 / 77 = 130), counted independently
+    rare = {label for label, n in counts.items() if n < 0.5 * len(rows) / 77}
+    assert {f.message.split("'")[1] for f in report.findings if f.rule == "BAL002"} == rare
+
+
+def test_clinc150_imbalanced_split(tmp_path: Path) -> None:
+    data = json.loads((DATASETS / "clinc150" / "data_imbalanced.json").read_text(encoding="utf-8"))
+    rows = [(text, label) for text, label in data["train"]]
+    counts = Counter(label for _, label in rows)
+    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
+    assert report.stats["files"][0]["labels"]["counts"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    fair = len(rows) / len(counts)
+    rare = {label for label, n in counts.items() if n < 10 or n < 0.5 * fair}
+    assert rare and {f.message.split("'")[1] for f in report.findings if f.rule == "BAL002"} == rare
+    assert [f.rule for f in report.findings if f.rule == "BAL001"] == ["BAL001"]
+
+
+def test_banking77_duplicates_are_collapsed_before_counting(tmp_path: Path) -> None:
+    rows = _banking("train")
+    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), jobs=1)
+    table = report.stats["files"][0]["labels"]
+    assert table["examples"] == report.stats["files"][0]["volume"]["distinct_examples"] < len(rows)
+
+
+def test_labels_missing_from_training_are_reported_on_the_eval_set(tmp_path: Path) -> None:
+    dropped = {"card_swallowed", "lost_or_stolen_phone"}
+    train = _chat([r for r in _banking("train") if r[1] not in dropped], tmp_path / "train.jsonl")
+    test_rows = _banking("test")
+    evaluation = _chat(test_rows, tmp_path / "test.jsonl")
+    report = ftdata.lint(str(train), eval=[str(evaluation)], jobs=1)
+    unseen = [f for f in report.findings if f.rule == "BAL003"]
+    assert {f.message.split("'")[1] for f in unseen} == dropped
+    for f in unseen:  # on the label's first evaluation record, with its count
+        label = f.message.split("'")[1]
+        assert f.file == str(evaluation) and f.line == 1 + [lab for _, lab in test_rows].index(label)
+        assert f"({sum(lab == label for _, lab in test_rows)} evaluation examples)" in f.message
