@@ -388,3 +388,13 @@ def test_rereader_continues_one_pass_and_restarts_when_asked_for_earlier_records
         assert len(passes) == 1  # batches in file order: one pass
         assert dict(reader.values({2})) == {2: {"n": 2}} and len(passes) == 2  # earlier: a new pass
     assert got == [{1: values[1], 5: values[5]}, {7: values[7], 30: values[30]}, {31: values[31]}, {49: values[49]}]
+
+
+def test_a_label_field_no_record_has_shows_an_empty_label_table() -> None:
+    path = ROOT / "tests" / "fixtures" / "checks" / "BAL001" / "fail-label-field.jsonl"
+    report = ftdata.lint(str(path), label_field="categry")
+    table = report.stats["files"][0]["labels"]
+    assert table["source"] == "field 'categry'" and table["labels"] == 0 and table["counts"] == {}
+    assert not [f for f in report.findings if f.category == "balance"]
+    with pytest.raises(ValueError, match="not both"):
+        ftdata.lint(str(path), label_field="category", label_key="intent")

@@ -66,8 +66,10 @@ def _stats(st: dict[str, Any]) -> list[str]:
 
 def _labels(table: dict[str, Any] | None) -> list[str]:
     """The label distribution: how many, the most and least frequent, and how uneven."""
-    if not table or not table["counts"]:
+    if not table:
         return []
+    if not table["counts"]:
+        return [f"  labels ({table['source']}): no record has one"]
     items = list(table["counts"].items())
     most = ", ".join(f"{k} {v:,}" for k, v in items[:5])
     least = ", ".join(f"{k} {v:,}" for k, v in items[-3:][::-1]) if len(items) > 5 else ""

@@ -45,7 +45,7 @@ class Labels(NamedTuple):
         present = counts[counts > 0]
         k = len(present)
         p = present / max(n, 1)
-        entropy = float(-(p * np.log(p)).sum() / math.log(k)) if k > 1 else 1.0
+        entropy = float(-(p * np.log(p)).sum() / math.log(k)) if k > 1 else 1.0 if k else 0.0
         return {"source": self.source, "labels": k, "examples": n,
                 "counts": {self.names[i]: int(counts[i]) for i in order if counts[i]},
                 "imbalance_ratio": round(float(present.max() / present.min()), 2) if k else None,
@@ -91,8 +91,8 @@ def labels(data: Dataset, values: list[Any] | None = None, answers: bool = False
     else:
         found = None
     result = None
-    if found is not None and len(found[0]):
-        names, codes = found
+    if found is not None and (len(found[0]) or settings.label_field or settings.label_key):
+        names, codes = found  # asked for by an option, the table is shown even when empty
         clusters = data.cache.get("clusters")
         first = np.ones(data.n, bool) if clusters is None else clusters.root == np.arange(data.n)
         result = Labels(source(settings), names, codes, (codes >= 0) & first)
