@@ -154,7 +154,7 @@ def record_hashes(record: Record, line: bytes | None = None) -> Hashes:
     than canonical JSON); records equal as canonical JSON but not byte for byte always share a
     normalised text, and `similarity.settle_exact` gives those their canonical hash."""
     t = texts(record)
-    exact = h64(line.rstrip()) if line is not None else canonical(record.raw)
+    exact = h64(line) if line is not None else canonical(record.raw)  # "\n" or not: settle_exact
     short = t.dialogue if t.output and 0 < len(t.dialogue) <= SHORT_DIALOGUE and \
         len(t.content) == len(t.dialogue) + 1 + len(t.output) else b""
     return Hashes(exact, h64(t.full), h64(t.input), h64(t.output), t.content, short)
@@ -197,13 +197,13 @@ def _minhash(texts: list[bytes], lengths: np.ndarray, flat: np.ndarray) -> None:
     (from its last four positions) lands in the spare last row instead of its own."""
     n = len(texts)
     buf = np.frombuffer(b"".join(texts) + b"\0" * 8, np.uint8)
-    row = np.repeat(np.arange(n) * BINS, lengths)  # each byte's text, as the offset of its row
+    row = np.repeat(np.arange(n, dtype=np.int32) * BINS, lengths)  # each byte's text, as the offset of its row
     ends = np.cumsum(lengths)
     tail = (ends[:, None] - np.arange(1, SHINGLE)[None, :]).ravel()
     row[tail[tail >= np.repeat(ends - lengths, SHINGLE - 1)]] = n * BINS
     h = np.ndarray((int(ends[-1]),), "<u8", buf.data, 0, (1,)) & _FIVE_BYTES  # 8 bytes from each offset
     h *= np.uint64(0x9E3779B97F4A7C15)  # multiplicative (Fibonacci) hashing: the top bits are mixed
-    row += (h >> np.uint64(58)).astype(np.int64)  # the bin: the top 6 bits
+    row += (h >> np.uint64(58)).astype(np.int32)  # the bin: the top 6 bits
     # the value: the next 15 bits, plus one, so it is never 0 (an empty signature) nor 65535 (an empty bin)
     np.minimum.at(flat, row, ((h >> np.uint64(43)) + np.uint64(1)).astype(np.uint16))
 

@@ -44,6 +44,7 @@ from ftdata.checks.leakage.eval_duplicate import EvalDuplicate
 from ftdata.checks.leakage.eval_near_duplicate import EvalNearDuplicate
 from ftdata.checks.length.length_outlier import LengthOutlier
 from ftdata.checks.length.over_token_limit import OverTokenLimit
+from ftdata.checks.style.system_prompt_variants import SystemPromptVariants
 from ftdata.checks.volume.few_examples import FewExamples
 from ftdata.checks.volume.below_provider_minimum import BelowProviderMinimum
 from ftdata.checks.volume.too_few_examples import TooFewExamples
@@ -60,6 +61,7 @@ BUILTIN: tuple[type[Check], ...] = (
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
     EvalDuplicate, EvalNearDuplicate,
     LabelImbalance, RareLabel, UnseenEvalLabel,
+    SystemPromptVariants,
 )
 
 

@@ -149,23 +149,23 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     near = near and data.signatures is not None and n > 1
     none = np.zeros((0, 2), np.int64)
 
-    def by_edits() -> tuple[tuple[np.ndarray, np.ndarray], list[Conflict], np.ndarray, np.ndarray, np.ndarray]:
-        """Canonical hashes (settle_exact), conflicts, and near duplicates by edits: the same answer
-        after nearly the same short prompt (short_pairs), or nearly the same answer after the same
-        prompt (conflicts)."""
-        canonical = _canonical_hashes(data)
+    def by_edits() -> tuple[list[Conflict], np.ndarray, np.ndarray, np.ndarray]:
+        """Conflicts, and near duplicates by edits: the same answer after nearly the same short
+        prompt (short_pairs), or nearly the same answer after the same prompt (conflicts)."""
         found, answer_pairs, answer_sims = conflicts(data, threshold)
         prompt_pairs, prompt_sims = short_pairs(data, reps, threshold) if near else (none, np.zeros(0))
         how = np.r_[np.full(len(prompt_pairs), PROMPT_EDITS, np.int8), np.full(len(answer_pairs), ANSWER_EDITS, np.int8)]
-        return canonical, found, np.concatenate([prompt_pairs, answer_pairs]), np.r_[prompt_sims, answer_sims], how
+        return found, np.concatenate([prompt_pairs, answer_pairs]), np.r_[prompt_sims, answer_sims], how
 
-    def by_minhash() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def by_minhash() -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+        """Canonical hashes (settle_exact), and near duplicates by MinHash and Jaccard."""
+        canonical = _canonical_hashes(data)
         if not near or data.signatures is None:
-            return none, np.zeros(0), np.zeros(0, bool)
+            return canonical, none, np.zeros(0), np.zeros(0, bool)
         pairs = candidate_pairs(data.signatures, reps)
-        return (pairs, *similarity(pairs, data, data, threshold, parallel=False))
+        return (canonical, pairs, *similarity(pairs, data, data, threshold, parallel=False))
 
-    (canonical, found, edit_pairs, edit_sims, edit_how), (pairs, sims, est) = both(
+    (found, edit_pairs, edit_sims, edit_how), (canonical, pairs, sims, est) = both(
         data, n, PARALLEL_CLUSTERS, by_edits, by_minhash)
     data.columns["exact"][canonical[0]] = canonical[1]  # as settle_exact
     exact_root = first_of_equal(data.columns["exact"])
@@ -176,10 +176,12 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
         pairs = np.concatenate([pairs[keep], edit_pairs])
         sims, est = np.r_[sims[keep], edit_sims], np.r_[est[keep], np.zeros(len(edit_pairs), bool)]
         order = np.lexsort((-sims, pairs[:, 0], pairs[:, 1]))  # by later row, earlier row, most similar
-        for k in order.tolist():
-            i, j = int(pairs[k, 0]), int(pairs[k, 1])
-            if leader[j] == j and leader[i] == i and matched[j] == j and j not in conflicting:
-                leader[j], matched[j], closeness[j], estimated[j], measure[j] = i, i, sims[k], est[k], how[k]
+        lead, match = leader.tolist(), matched.tolist()  # Python lists: this loop runs per pair
+        for k, i, j in zip(order.tolist(), pairs[order, 0].tolist(), pairs[order, 1].tolist()):
+            if lead[j] == j and lead[i] == i and match[j] == j and j not in conflicting:
+                lead[j] = match[j] = i
+                closeness[j], estimated[j], measure[j] = sims[k], est[k], how[k]
+        leader, matched = np.asarray(lead), np.asarray(match)
     return Clusters(leader[normal_root], exact_root, normal_root, closeness, matched, estimated, found, measure)
 
 
@@ -315,7 +317,7 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
 MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
 VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
 WINDOW = 3  # short_pairs: neighbours each short record is compared with, in each of two orders
-VERIFY_MAX = 20_000  # uncertain pairs verified exactly, nearest the threshold first; the rest by estimate
+VERIFY_MAX = 10_000  # uncertain pairs verified exactly, nearest the threshold first; the rest by estimate
 
 
 class Leak(NamedTuple):

@@ -1,0 +1,94 @@
+"""STY001: several wordings of one system prompt."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+from pydantic import Field
+
+from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
+from ftdata.model import Finding, Record, Severity
+
+
+class SystemPromptVariantsOptions(CheckOptions):
+    similarity: float = Field(0.9, gt=0, le=1, description="edit similarity (rapidfuzz ratio, ignoring case and "
+                                                           "punctuation) from which two system prompts are "
+                                                           "wordings of one instruction")
+    max_variants: int = Field(2000, ge=2, description="more distinct system prompts than this are "
+                                                      "per-record prompts, not variants: not compared")
+
+
+class SystemPromptVariants(DatasetCheck):
+    """The records use several slightly different wordings of one system prompt.
+
+    What it does: groups records by their system turns as written, compares the distinct ones
+    (up to `max_variants`) by edit similarity ignoring case and punctuation (rapidfuzz ratio,
+    from `similarity`) and reports each group of near-identical prompts: every wording with its
+    count, the most used first (each other one shown where it departs from it), and the first
+    record of each other wording. Deliberately different system prompts are not reported.
+    Why it matters: the model learns each wording as its own instruction, with fewer examples
+    each; at inference only one is used, and behaviour learned under the others may not carry.
+    Example: "You are a helpful assistant." (950 records), "You are a helpful assistant" (40),
+    "you are a helpful assistant!" (10).
+    Options: `similarity` (default 0.9), `max_variants` (default 2000).
+    """
+
+    code = "STY001"
+    name = "system-prompt-variants"
+    category = "style"
+    severity = Severity.WARNING
+    Options = SystemPromptVariantsOptions
+    options: SystemPromptVariantsOptions
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        from rapidfuzz.fuzz import ratio
+        from rapidfuzz.process import cdist
+        from rapidfuzz.utils import default_process
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        system = data.columns["system"]
+        rows = np.flatnonzero(system != 0)
+        if len(rows) < 2:
+            return
+        order = np.argsort(system[rows])  # a sort, not np.unique: numpy 2's hash table is slow on ints
+        ordered = system[rows][order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        if not 2 <= len(starts) <= self.options.max_variants:
+            return
+        first = rows[np.minimum.reduceat(order, starts)]  # each wording's first record
+        counts = np.diff(np.r_[starts, len(ordered)])
+        records = data.fetch(first)
+        if len(records) < len(first):  # not readable again (a stream gone): nothing to compare
+            return
+        texts = [_system_text(records[int(r)]) for r in first]
+        near = cdist(texts, texts, scorer=ratio, processor=default_process, score_cutoff=100 * self.options.similarity,
+                     dtype=np.uint8, workers=-1)
+        n_groups, group = connected_components(csr_matrix(near > 0), directed=False)
+        for g in range(n_groups):
+            members = np.flatnonzero(group == g)
+            if len(members) < 2:
+                continue
+            members = members[np.lexsort((first[members], -counts[members]))]  # most used first
+            main = texts[members[0]]
+            shown = "; ".join(f"{_quote(main if m == members[0] else _departure(texts[m], main))} "
+                              f"({int(counts[m]):,} record{'s' if counts[m] != 1 else ''})" for m in members[:5])
+            more = f"; and {len(members) - 5} more" if len(members) > 5 else ""
+            yield self.finding(f"{len(members)} wordings of one system prompt: {shown}{more}", file=data.file,
+                               related=data.locations([int(first[m]) for m in members[1:6]]))
+
+
+def _system_text(record: Record) -> str:
+    return "\n".join([m.content for m in record.messages if m.role == "system"])
+
+
+def _departure(text: str, main: str, context: int = 20, limit: int = 60) -> str:
+    """The part of `text` where it departs from `main`, with a little context before it."""
+    start = next((i for i, (a, b) in enumerate(zip(text, main)) if a != b), min(len(text), len(main)))
+    begin = max(0, start - context)
+    return ("…" if begin else "") + text[begin:begin + limit] + ("…" if begin + limit < len(text) else "")
+
+
+def _quote(text: str, limit: int = 64) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[:limit - 1] + "…")
