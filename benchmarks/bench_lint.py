@@ -2,7 +2,7 @@
 """Benchmark `ftdata lint` against the orjson parse floor of the same file, in one run.
 
     python benchmarks/bench_lint.py                  # full default lint: 10k, 100k and 1M records
-    python benchmarks/bench_lint.py -- --ignore duplicates   # issue 2's checks alone (5x target)
+    python benchmarks/bench_lint.py -- --ignore duplicates --ignore balance --ignore style   # issue 2 checks (5x)
     python benchmarks/bench_lint.py --sizes 10000 100000 --repeat 3
 
 Corpora come from ../shared/bench/make_corpus.py (real text, planted duplicates) and are cached

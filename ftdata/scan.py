@@ -35,7 +35,6 @@ class Partial:
                "n_messages": np.int32, "chars": np.int64, "extra": np.int64, "overhead": np.int64,
                "tokens": np.int64,  # exact count, or -1 when not counted
                "answer": np.int64,  # crc32 of a short final answer (label-like), or -1
-               "system": np.int64,  # hash of the system turns as written, or 0 without one
                # fingerprints (0 when no check needs them): canonical record, normalised text,
                # normalised input (turns before the final answer), normalised output
                "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64,
@@ -208,10 +207,8 @@ class Scanner:
         exact = tokens.count_record(self.enc, rec) if sample or size.max_tokens > self.spec.limit else -1
         last = messages[-1].content if messages else ""
         answer = crc32(last.encode("utf-8", "replace")) if len(last) <= SHORT_ANSWER else -1
-        system = (_system(messages[0].content) if roles.count("system") == 1 and roles[0] == "system"
-                  else _system("\n".join([m.content for m in messages if m.role == "system"]))) if "system" in roles else 0
         row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
-                                size.chars, size.extra, size.overhead, exact, answer, system)
+                                size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
             h = fingerprint.record_hashes(rec, raw)
             row += (h.exact, h.normal, h.input, h.output, len(h.content))
@@ -240,20 +237,6 @@ def _safely(valid: Any, obj: Any) -> bool:
         return bool(valid(obj))
     except ValueError:
         return False
-
-
-def _system(text: str) -> int:
-    """A hash of a record's system turns as written, never 0 (which stands for none); remembered,
-    since a dataset repeats a few system prompts endlessly."""
-    h = _SYSTEMS.get(text)
-    if h is None:
-        if len(_SYSTEMS) >= 4096:
-            _SYSTEMS.clear()
-        h = _SYSTEMS[text] = fingerprint.h64(text.encode("utf-8", "surrogatepass")) or 1
-    return h
-
-
-_SYSTEMS: dict[str, int] = {}
 
 
 def _has_turn_data(messages: tuple[Message, ...], rejected: tuple[Message, ...] | None) -> bool:

@@ -7,6 +7,8 @@ import numpy as np
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
+from ftdata.config import Settings
+from ftdata.fingerprint import h64
 from ftdata.model import Finding, Record, Severity
 
 
@@ -40,6 +42,19 @@ class SystemPromptVariants(DatasetCheck):
     Options = SystemPromptVariantsOptions
     options: SystemPromptVariantsOptions
 
+    def collect(self, record: Record, settings: Settings) -> Any:
+        """A hash of the record's system turns as written (0 without one); remembered per prompt,
+        since a dataset repeats a few system prompts endlessly."""
+        if "system" not in record.roles:
+            return 0
+        text = _system_text(record)
+        h = _HASHES.get(text)
+        if h is None:
+            if len(_HASHES) >= 4096:
+                _HASHES.clear()
+            h = _HASHES[text] = h64(text.encode("utf-8", "surrogatepass")) or 1
+        return h
+
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         from rapidfuzz.fuzz import ratio
         from rapidfuzz.process import cdist
@@ -47,7 +62,7 @@ class SystemPromptVariants(DatasetCheck):
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import connected_components
 
-        system = data.columns["system"]
+        system = np.asarray(values, np.int64)
         rows = np.flatnonzero(system != 0)
         if len(rows) < 2:
             return
@@ -76,6 +91,9 @@ class SystemPromptVariants(DatasetCheck):
             more = f"; and {len(members) - 5} more" if len(members) > 5 else ""
             yield self.finding(f"{len(members)} wordings of one system prompt: {shown}{more}", file=data.file,
                                related=data.locations([int(first[m]) for m in members[1:6]]))
+
+
+_HASHES: dict[str, int] = {}
 
 
 def _system_text(record: Record) -> str:
