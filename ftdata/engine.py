@@ -89,10 +89,12 @@ def lint_eval(path: str, settings: Settings, train: list[FileResult], spool: str
     record-level findings are kept; dataset-level checks (volume, duplicates) are not its."""
     result = lint_file(path, settings, role="eval", spool=spool)
     findings = list(result.findings)
-    for check in Plan(settings.checks, settings.ignore).leakage:
-        for t in train:
-            if t.data is not None and result.data is not None:
-                findings.extend(check.finish(t.data, result.data))
+    trains = [t.data for t in train if t.data is not None]
+    if result.data is not None:
+        for check in Plan(settings.checks, settings.ignore).leakage:
+            findings.extend(check.finish_all(trains, result.data))
+        if result.data.cache.get("labels") is not None:  # worked out for the leakage rules: shown too
+            result.stats["labels"] = result.data.cache["labels"].table()
     findings.sort(key=Finding.sort_key)
     return FileResult(result.file, result.records, result.examples, findings, result.stats, result.data)
 

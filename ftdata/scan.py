@@ -34,7 +34,7 @@ class Partial:
                "task": np.int8,  # index into model.TASKS
                "n_messages": np.int32, "chars": np.int64, "extra": np.int64, "overhead": np.int64,
                "tokens": np.int64,  # exact count, or -1 when not counted
-               "answer": np.int64,  # crc32 of a short final answer (label-like), or -1
+               "answer": np.int64,  # crc32 of a short final assistant turn (label-like), or -1
                # fingerprints (0 when no check needs them): canonical record, normalised text,
                # normalised input (turns before the final answer), normalised output
                "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64,
@@ -205,8 +205,10 @@ class Scanner:
             if alt.max_tokens > size.max_tokens:
                 size = alt
         exact = tokens.count_record(self.enc, rec) if sample or size.max_tokens > self.spec.limit else -1
-        last = messages[-1].content if messages else ""
-        answer = crc32(last.encode("utf-8", "replace")) if len(last) <= SHORT_ANSWER else -1
+        # the final assistant turn, if short: a label, in classification data
+        final = len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
+        last = messages[final].content if final >= 0 else None
+        answer = crc32(last.encode("utf-8", "replace")) if last is not None and len(last) <= SHORT_ANSWER else -1
         row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
                                 size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:

@@ -175,11 +175,11 @@ def later_copies(keys: tuple[str, ...] | list[str]) -> dict[int, int]:
 
 
 def is_classification(name: str) -> bool:
-    """Dataset.labels(): >= 10 records, >= 90% of final turns at most 64 characters, 2 to n/5 of them."""
+    """Dataset.labels(): >= 10 records, >= 90% of final assistant turns at most 64 characters, 2 to n/5 of them."""
     recs = records(name)
     n = len(recs)
-    last = [r.messages[-1].content if r.messages else "" for r in recs]
-    short = [a for a in last if len(a) <= 64]
+    last = [[m.content for m in r.messages if m.role == "assistant"][-1:] for r in recs]
+    short = [a[0] for a in last if a and len(a[0]) <= 64]
     k = len(set(short))
     return n >= 10 and len(short) >= 0.9 * n and 2 <= k <= max(2, min(200, n // 5))
 

@@ -234,6 +234,10 @@ class LeakageCheck(Check):
     def finish(self, train: Dataset, evaluation: Dataset) -> Iterator[Finding]:
         raise NotImplementedError
 
+    def finish_all(self, trains: list[Dataset], evaluation: Dataset) -> Iterator[Finding]:
+        """Against every training set: each on its own, unless the check judges them together."""
+        for train in trains:
+            yield from self.finish(train, evaluation)
 
 
 def _counts(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, int]:

@@ -69,7 +69,10 @@ def _labels(table: dict[str, Any] | None) -> list[str]:
     if not table:
         return []
     if not table["counts"]:
-        return [f"  labels ({table['source']}): no record has one"]
+        return [f"  labels ({table['source']}): no record has one (a text, number or boolean)"]
+    if table.get("per_record"):
+        return [f"  labels ({table['source']}): {table['labels']:,} distinct values over {table['examples']:,} "
+                "examples: a value per record, not a label"]
     items = list(table["counts"].items())
     most = ", ".join(f"{k} {v:,}" for k, v in items[:5])
     least = ", ".join(f"{k} {v:,}" for k, v in items[-3:][::-1]) if len(items) > 5 else ""

@@ -16,15 +16,18 @@ import orjson
 from ftdata.checks.base import Dataset
 from ftdata.config import Settings
 from ftdata.model import Record
+from ftdata.similarity import first_of_equal
 
 _SCALARS = (str, int, float, bool)
+SHOWN = 50  # labels listed in the stats of a per-record field
 
 
 class Labels(NamedTuple):
     source: str  # where labels come from, for messages: "final answer", "field 'category'"
     names: list[str]  # by code
     codes: np.ndarray  # per row: index into names, -1 without a label
-    counted: np.ndarray  # per row: a label, and not a copy of an earlier row (duplicates collapsed)
+    counted: np.ndarray  # per row: a label, and not a copy of an earlier row with that label
+    per_record: bool = False  # over 200 distinct values, more than half the rows: an id, not a label
 
     def first_rows(self) -> np.ndarray:
         """Per label code, its first row (-1 for a label no row has)."""
@@ -46,10 +49,12 @@ class Labels(NamedTuple):
         k = len(present)
         p = present / max(n, 1)
         entropy = float(-(p * np.log(p)).sum() / math.log(k)) if k > 1 else 1.0 if k else 0.0
+        shown = order[:SHOWN] if self.per_record else order
         return {"source": self.source, "labels": k, "examples": n,
-                "counts": {self.names[i]: int(counts[i]) for i in order if counts[i]},
+                "counts": {self.names[i]: int(counts[i]) for i in shown if counts[i]},
                 "imbalance_ratio": round(float(present.max() / present.min()), 2) if k else None,
-                "normalized_entropy": round(entropy, 3)}
+                "normalized_entropy": round(entropy, 3),
+                **({"per_record": True} if self.per_record else {})}
 
 
 def label_of(record: Record, settings: Settings) -> str | None:
@@ -67,7 +72,9 @@ def label_of(record: Record, settings: Settings) -> str | None:
         value = value.get(settings.label_key) if isinstance(value, dict) else None
     else:
         return None
-    return str(value) if isinstance(value, _SCALARS) else None
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode() if isinstance(value, _SCALARS) else None  # true, 1, 1.5 as JSON writes them
 
 
 def source(settings: Settings) -> str:
@@ -94,8 +101,12 @@ def labels(data: Dataset, values: list[Any] | None = None, answers: bool = False
     if found is not None and (len(found[0]) or settings.label_field or settings.label_key):
         names, codes = found  # asked for by an option, the table is shown even when empty
         clusters = data.cache.get("clusters")
-        first = np.ones(data.n, bool) if clusters is None else clusters.root == np.arange(data.n)
-        result = Labels(source(settings), names, codes, (codes >= 0) & first)
+        counted = codes >= 0
+        if clusters is not None:  # one row per duplicate cluster and label: copies relabelled still count
+            key = clusters.root.astype(np.int64) * (len(names) + 1) + codes + 1
+            counted &= first_of_equal(key) == np.arange(data.n)
+        per_record = len(names) > max(200, int(counted.sum()) // 2)
+        result = Labels(source(settings), names, codes, counted, per_record)
     data.cache["labels"] = result
     return result
 
@@ -120,9 +131,8 @@ def _from_answers(data: Dataset) -> tuple[list[str], np.ndarray]:
 
 
 def _answer(record: Record | None, key: int) -> str:
-    if record is None or not record.messages:
-        return f"answer #{key & 0xFFFFFFFF:08x}"  # not readable again (a stream): its checksum
-    return str(record.messages[-1].content)
+    answers = [m.content for m in record.messages if m.role == "assistant"] if record is not None else []
+    return answers[-1] if answers else f"answer #{key & 0xFFFFFFFF:08x}"  # not readable again: its checksum
 
 
 def _read(data: Dataset) -> list[Any]:

@@ -45,7 +45,7 @@ class LabelImbalance(DatasetCheck):
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         found = labels(data, values)
-        if found is None:
+        if found is None or found.per_record:  # an id field: no label to balance
             return
         table = found.table()
         counts = table["counts"]

@@ -38,7 +38,7 @@ class RareLabel(DatasetCheck):
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         found = labels(data)  # label-imbalance collects the values; without it, they are read again
-        if found is None:
+        if found is None or found.per_record:  # an id field: no label to balance
             return
         counts = found.counts()
         present = np.flatnonzero(counts)

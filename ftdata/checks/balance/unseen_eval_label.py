@@ -29,18 +29,23 @@ class UnseenEvalLabel(LeakageCheck):
     fingerprints = ""  # labels, not duplicates
 
     def finish(self, train: Dataset, evaluation: Dataset) -> Iterator[Finding]:
-        known = labels(train)
-        if known is None:
+        return self.finish_all([train], evaluation)
+
+    def finish_all(self, trains: list[Dataset], evaluation: Dataset) -> Iterator[Finding]:
+        """Against the training sets together: a label any of them has is seen."""
+        known = [found for found in (labels(t) for t in trains) if found is not None]
+        if not known:
             return
         found = labels(evaluation, answers=True)
-        if found is None:
+        if found is None or found.per_record:
             return
-        seen = set(known.names[c] for c in np.unique(known.codes[known.codes >= 0]).tolist())
+        seen = {k.names[c] for k in known for c in np.unique(k.codes[k.codes >= 0]).tolist()}
         counts = np.bincount(found.codes[found.codes >= 0], minlength=len(found.names))
         first = found.first_rows()
+        where = "training set " + ", ".join(t.file for t in trains) if len(trains) == 1 else \
+            "training sets " + ", ".join(t.file for t in trains)
         for code, name in enumerate(found.names):
             if counts[code] and name not in seen:
                 n = int(counts[code])
                 yield self.at(evaluation, int(first[code]), f"label {name!r} ({n:,} evaluation example"
-                                                            f"{'s' if n != 1 else ''}) never occurs in training set "
-                                                            f"{train.file}")
+                                                            f"{'s' if n != 1 else ''}) never occurs in {where}")

@@ -1,6 +1,7 @@
 """STY001: several wordings of one system prompt."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import numpy as np
@@ -27,7 +28,9 @@ class SystemPromptVariants(DatasetCheck):
     (up to `max_variants`) by edit similarity ignoring case and punctuation (rapidfuzz ratio,
     from `similarity`) and reports each group of near-identical prompts: every wording with its
     count, the most used first (each other one shown where it departs from it), and the first
-    record of each other wording. Deliberately different system prompts are not reported.
+    record of each other wording. Deliberately different system prompts are not reported, nor
+    are prompts with other numbers (a date, a limit), nor templates filled in per record (a
+    group of more than 5 wordings, most used once).
     Why it matters: the model learns each wording as its own instruction, with fewer examples
     each; at inference only one is used, and behaviour learned under the others may not carry.
     Example: "You are a helpful assistant." (950 records), "You are a helpful assistant" (40),
@@ -79,18 +82,22 @@ class SystemPromptVariants(DatasetCheck):
         texts = [_system_text(records[int(r)]) for r in first]
         near = cdist(texts, texts, scorer=ratio, processor=default_process, score_cutoff=100 * self.options.similarity,
                      dtype=np.uint8, workers=-1)
-        n_groups, group = connected_components(csr_matrix(near > 0), directed=False)
+        numbers = [re.findall(r"\d+", t) for t in texts]  # other numbers (dates, limits): another prompt
+        i, j = np.nonzero(near)
+        keep = np.fromiter((numbers[a] == numbers[b] for a, b in zip(i.tolist(), j.tolist())), bool, len(i))
+        edges = csr_matrix((np.ones(int(keep.sum())), (i[keep], j[keep])), shape=near.shape)
+        n_groups, group = connected_components(edges, directed=False)
         for g in range(n_groups):
             members = np.flatnonzero(group == g)
-            if len(members) < 2:
-                continue
+            if len(members) < 2 or (len(members) > 5 and (counts[members] == 1).sum() > len(members) / 2):
+                continue  # alone, or a template filled in per record (a name, an id): not variants
             members = members[np.lexsort((first[members], -counts[members]))]  # most used first
             main = texts[members[0]]
-            shown = "; ".join(f"{_quote(main if m == members[0] else _departure(texts[m], main))} "
+            shown = "; ".join(f"{_quote(main) if m == members[0] else repr(_departure(texts[m], main))} "
                               f"({int(counts[m]):,} record{'s' if counts[m] != 1 else ''})" for m in members[:5])
             more = f"; and {len(members) - 5} more" if len(members) > 5 else ""
             yield self.finding(f"{len(members)} wordings of one system prompt: {shown}{more}", file=data.file,
-                               related=data.locations([int(first[m]) for m in members[1:6]]))
+                               related=data.locations([int(first[m]) for m in members[1:5]]))
 
 
 _HASHES: dict[str, int] = {}
@@ -108,5 +115,4 @@ def _departure(text: str, main: str, context: int = 20, limit: int = 60) -> str:
 
 
 def _quote(text: str, limit: int = 64) -> str:
-    flat = " ".join(text.split())
-    return repr(flat if len(flat) <= limit else flat[:limit - 1] + "…")
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")  # repr: whitespace stays visible
