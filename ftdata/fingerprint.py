@@ -9,8 +9,10 @@ where word shingles miss a near-identical line.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import Any, AnyStr, NamedTuple
 
 import numpy as np
 import orjson
@@ -55,6 +57,15 @@ def normalise(text: str) -> bytes:
     return b" ".join(text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_FOLD, b"'").split())
 
 
+def numbers(text: AnyStr) -> list[AnyStr]:
+    """The digit runs of a text, in order: texts alike but for a number ("Is 17 prime?", "Is 71
+    prime?", a date) say different things, however few the edits."""
+    return _DIGITS.findall(text) if isinstance(text, bytes) else _DIGITS_TEXT.findall(text)
+
+
+_DIGITS, _DIGITS_TEXT = re.compile(rb"\d+"), re.compile(r"\d+")
+
+
 def h64(data: bytes) -> int:
     """A stable signed 64-bit hash (XXH3), the same in every process and run."""
     return xxh3_64_intdigest(data) - (1 << 63)
@@ -79,9 +90,7 @@ def texts(record: Record) -> Texts:
     Near duplicates compare `content`, without the context: a system prompt or tool list shared
     by every record would otherwise make short, different exchanges look alike."""
     msgs, roles = record.messages, record.roles
-    last = len(roles) - 1
-    if last >= 0 and roles[last] != "assistant":
-        last = last - roles[::-1].index("assistant") if "assistant" in roles else -1
+    last = record.final_answer()
     before = msgs[:last] if last >= 0 else msgs
     if record.tools or "system" in (roles[:last] if last >= 0 else roles):
         context = [_turn(m) for m in before if m.role == "system"]
@@ -107,17 +116,10 @@ def texts(record: Record) -> Texts:
     return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail), dialogue)
 
 
+@lru_cache(maxsize=4096)
 def _normalise_context(text: str) -> bytes:
     """normalise(), remembered: a dataset repeats a few system prompts and tool lists endlessly."""
-    norm = _CONTEXTS.get(text)
-    if norm is None:
-        if len(_CONTEXTS) >= 4096:
-            _CONTEXTS.clear()
-        norm = _CONTEXTS[text] = normalise(text)
-    return norm
-
-
-_CONTEXTS: dict[str, bytes] = {}
+    return normalise(text)
 
 
 def _join(*parts: bytes) -> bytes:

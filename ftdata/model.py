@@ -66,6 +66,11 @@ class Record(NamedTuple):
     tools: Any = None  # tool definitions, as found
     roles: tuple[str, ...] = ()  # the roles of `messages`, in order: checks test membership at C speed
 
+    def final_answer(self) -> int:
+        """The index in `messages` of the final assistant turn, -1 without one."""
+        roles = self.roles
+        return len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
+
 
 class Location(NamedTuple):
     file: str | None

@@ -26,19 +26,26 @@ def jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int | None, bytes]]:
             yield line, None, raw
 
 
+def records_of(stream: IO[bytes], path: str) -> Iterator[tuple[int, int, Any]]:
+    """(line, record index, item) of every record, numbered as lint numbers them: the item is the
+    raw line of JSON Lines (bytes, not parsed) or the parsed value of a JSON array element."""
+    if container_of(stream, path) == "json":
+        values = (item for item in iter_json_values(stream) if not isinstance(item, ReadProblem))
+        for index, (line, value) in enumerate(values):
+            yield line, index, value
+        return
+    for line, record, raw in jsonl_lines(stream):
+        if record is not None:
+            yield line, record, raw
+
+
 def raw_values(path: str) -> Iterator[tuple[int, Any]]:
     """(line, value) for every record of a file, numbered as lint numbers them: a line that is
     not JSON yields the value _INVALID (lint reports it) and still takes a record index."""
     stream = open_binary(path)
     try:
-        if container_of(stream, path) == "json":
-            for item in iter_json_values(stream):
-                if not isinstance(item, ReadProblem):
-                    yield item
-            return
-        for line, index, raw in jsonl_lines(stream):
-            if index is not None:
-                yield line, _parse(raw)
+        for line, _, item in records_of(stream, path):
+            yield line, _parse(item) if isinstance(item, bytes) else item
     finally:
         if path != "-":
             stream.close()
@@ -73,15 +80,10 @@ class Rereader:
 
 
 def _all_records(path: str) -> Iterator[tuple[int, Any]]:
-    """(record index, raw line of JSON Lines or parsed value of a JSON array) of every record."""
+    """(record index, item) of every record: see records_of."""
     with open_binary(path) as stream:
-        if container_of(stream, path) == "json":
-            values = (item[1] for item in iter_json_values(stream) if not isinstance(item, ReadProblem))
-            yield from enumerate(values)
-            return
-        for _, record, raw in jsonl_lines(stream):
-            if record is not None:
-                yield record, raw
+        for _, index, item in records_of(stream, path):
+            yield index, item
 
 
 def values_at_offsets(path: str, places: list[tuple[int, int]]) -> Iterator[tuple[int, Any]]:
@@ -90,7 +92,7 @@ def values_at_offsets(path: str, places: list[tuple[int, int]]) -> Iterator[tupl
         for index, offset in sorted(places, key=lambda p: p[1]):
             f.seek(offset)
             raw = f.readline()
-            yield index, _parse(raw[3:] if offset == 0 and raw.startswith(b"\xef\xbb\xbf") else raw)
+            yield index, _parse(raw[len(BOM):] if offset == 0 and raw.startswith(BOM) else raw)
 
 
 def _parse(raw: bytes) -> Any:

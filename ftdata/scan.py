@@ -206,7 +206,7 @@ class Scanner:
                 size = alt
         exact = tokens.count_record(self.enc, rec) if sample or size.max_tokens > self.spec.limit else -1
         # the final assistant turn, if short: a label, in classification data
-        final = len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
+        final = rec.final_answer()
         last = messages[final].content if final >= 0 else None
         answer = crc32(last.encode("utf-8", "replace")) if last is not None and len(last) <= SHORT_ANSWER else -1
         row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),

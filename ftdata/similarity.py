@@ -9,7 +9,6 @@ to), not by connected components, which chain A~B~C into one cluster where A and
 """
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any, Callable, NamedTuple, TypeVar
 
@@ -241,16 +240,9 @@ def _edit_neighbours(short: np.ndarray, answers: np.ndarray, threshold: float,
                       workers=-1, dtype=np.int64)
     sims = 1 - distance / np.maximum(total, 1)
     keep = np.flatnonzero(sims >= edit_threshold(threshold))
-    # a different number is a different question ("Is 17 prime?", "Is 71 prime?"), however few the edits
-    keep = [k for k in keep.tolist() if _numbers(short[pairs[k, 0]]) == _numbers(short[pairs[k, 1]])]
+    numbers = fingerprint.numbers
+    keep = [k for k in keep.tolist() if numbers(short[pairs[k, 0]]) == numbers(short[pairs[k, 1]])]
     return pairs[keep].reshape(-1, 2), sims[keep]
-
-
-def _numbers(text: bytes | str) -> list[Any]:
-    return _DIGITS.findall(text) if isinstance(text, bytes) else _DIGITS_TEXT.findall(text)
-
-
-_DIGITS, _DIGITS_TEXT = re.compile(rb"\d+"), re.compile(r"\d+")
 
 
 def pair_similarity(data: Dataset, a: int, b: int) -> tuple[float, bool, int]:
@@ -259,11 +251,14 @@ def pair_similarity(data: Dataset, a: int, b: int) -> tuple[float, bool, int]:
     threshold = data.settings.near_threshold
     sims, est = similarity(np.asarray([[a, b]]), data, data, threshold)
     best = (float(sims[0]), bool(est[0]), JACCARD)
-    short, out = data.columns["short"], data.columns["output"]
-    if out[a] == out[b] and len(short[a]) and len(short[b]):
-        pairs, edit = _edit_neighbours(short[[a, b]], out[[a, b]], threshold)
-        if len(pairs) and edit[0] >= threshold and edit[0] > best[0]:
-            best = (float(edit[0]), False, PROMPT_EDITS)
+    x, y = data.columns["short"][a], data.columns["short"][b]
+    if data.columns["output"][a] == data.columns["output"][b] and x and y and \
+            fingerprint.numbers(x) == fingerprint.numbers(y):  # as _edit_neighbours judges a pair
+        from rapidfuzz.distance import Indel
+
+        edit = 1 - Indel.distance(x, y) / (len(x) + len(y))
+        if edit >= edit_threshold(threshold) and edit > best[0]:
+            best = (edit, False, PROMPT_EDITS)
     return best
 
 
@@ -304,7 +299,7 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
         sims = cpdist([answers[f] for f, _ in known], [answers[r] for _, r in known], scorer=ratio, workers=-1) / 100 \
             if known else np.zeros(0)
         for (f, r), s in zip(known, sims.tolist()):
-            same_numbers = _numbers(answers[f]) == _numbers(answers[r])  # "42." and "43." conflict
+            same_numbers = fingerprint.numbers(answers[f]) == fingerprint.numbers(answers[r])  # "42." / "43."
             if s < threshold or not same_numbers:
                 found.append(Conflict(f, r, float(s)))
             elif s >= edit_threshold(threshold):

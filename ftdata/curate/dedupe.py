@@ -16,8 +16,8 @@ import orjson
 from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
 from ftdata.checks.base import Dataset
-from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
-from ftdata.records import jsonl_lines
+from ftdata.io import BOM, container_of, open_binary
+from ftdata.records import jsonl_lines, records_of
 
 REASONS = {"exact": "exact-duplicate", "normal": "normalized-duplicate", "near": "near-duplicate"}
 MEASURES = ("jaccard", "prompt-edits", "answer-edits")  # by similarity.JACCARD, PROMPT_EDITS, ANSWER_EDITS
@@ -147,22 +147,15 @@ def _records(path: str, wanted: set[int]) -> Iterator[tuple[int, int, Any]]:
     """(record index, line, record) of the wanted records, in order: a JSON Lines record as its
     original bytes (kept verbatim in the rejects file), an array element as its value."""
     with open_binary(path) as stream:
-        if container_of(stream, path) == "json":
-            values = (x for x in iter_json_values(stream) if not isinstance(x, ReadProblem))
-            for index, (line, value) in enumerate(values):
-                if index in wanted:
-                    yield index, line, value
-            return
-        for line, record, raw in jsonl_lines(stream):
-            if record is not None and record in wanted:
-                yield record, line, orjson.Fragment(raw.rstrip(b"\r\n"))
+        for line, index, item in records_of(stream, path):
+            if index in wanted:
+                yield index, line, orjson.Fragment(item.rstrip(b"\r\n")) if isinstance(item, bytes) else item
 
 
 def _write(path: str, output: str, dropped: set[int]) -> None:
     with open_binary(path) as stream, atomic_writer(output) as out:
         if container_of(stream, path) == "json":
-            kept = [v for i, v in enumerate(x[1] for x in iter_json_values(stream) if not isinstance(x, ReadProblem))
-                    if i not in dropped]
+            kept = [value for _, index, value in records_of(stream, path) if index not in dropped]
             try:
                 out.write(orjson.dumps(kept, option=orjson.OPT_INDENT_2) + b"\n")
             except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates: the slower encoder

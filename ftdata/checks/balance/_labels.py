@@ -64,9 +64,9 @@ def label_of(record: Record, settings: Settings) -> str | None:
         for part in settings.label_field.split("."):
             value = value.get(part) if isinstance(value, dict) else None
     elif settings.label_key:
-        answers = [m.content for m in record.messages if m.role == "assistant"]
+        final = record.final_answer()
         try:
-            value = orjson.loads(answers[-1]) if answers else None
+            value = orjson.loads(record.messages[final].content) if final >= 0 else None
         except orjson.JSONDecodeError:
             value = None
         value = value.get(settings.label_key) if isinstance(value, dict) else None
@@ -131,8 +131,10 @@ def _from_answers(data: Dataset) -> tuple[list[str], np.ndarray]:
 
 
 def _answer(record: Record | None, key: int) -> str:
-    answers = [m.content for m in record.messages if m.role == "assistant"] if record is not None else []
-    return answers[-1] if answers else f"answer #{key & 0xFFFFFFFF:08x}"  # not readable again: its checksum
+    final = record.final_answer() if record is not None else -1
+    if record is None or final < 0:
+        return f"answer #{key & 0xFFFFFFFF:08x}"  # not readable again (a stream gone): its checksum
+    return str(record.messages[final].content)
 
 
 def _read(data: Dataset) -> list[Any]:

@@ -32,7 +32,5 @@ def output_of(record: Record | None) -> str | None:
     """The final assistant turn's text ("" without one; None for a record not fetched)."""
     if record is None:
         return None
-    for m in reversed(record.messages):
-        if m.role == "assistant":
-            return str(m.content)
-    return ""
+    final = record.final_answer()
+    return str(record.messages[final].content) if final >= 0 else ""

@@ -1,15 +1,15 @@
 """STY001: several wordings of one system prompt."""
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 import numpy as np
 from pydantic import Field
 
+from ftdata import fingerprint
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.config import Settings
-from ftdata.fingerprint import h64
 from ftdata.model import Finding, Record, Severity
 
 
@@ -48,15 +48,7 @@ class SystemPromptVariants(DatasetCheck):
     def collect(self, record: Record, settings: Settings) -> Any:
         """A hash of the record's system turns as written (0 without one); remembered per prompt,
         since a dataset repeats a few system prompts endlessly."""
-        if "system" not in record.roles:
-            return 0
-        text = _system_text(record)
-        h = _HASHES.get(text)
-        if h is None:
-            if len(_HASHES) >= 4096:
-                _HASHES.clear()
-            h = _HASHES[text] = h64(text.encode("utf-8", "surrogatepass")) or 1
-        return h
+        return _hash(_system_text(record)) if "system" in record.roles else 0
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         from rapidfuzz.fuzz import ratio
@@ -69,20 +61,17 @@ class SystemPromptVariants(DatasetCheck):
         rows = np.flatnonzero(system != 0)
         if len(rows) < 2:
             return
-        order = np.argsort(system[rows])  # a sort, not np.unique: numpy 2's hash table is slow on ints
-        ordered = system[rows][order]
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        if not 2 <= len(starts) <= self.options.max_variants:
+        _, first, counts = np.unique(system[rows], return_index=True, return_counts=True)  # sorts: fast
+        if not 2 <= len(first) <= self.options.max_variants:
             return
-        first = rows[np.minimum.reduceat(order, starts)]  # each wording's first record
-        counts = np.diff(np.r_[starts, len(ordered)])
+        first = rows[first]  # each wording's first record
         records = data.fetch(first)
         if len(records) < len(first):  # not readable again (a stream gone): nothing to compare
             return
         texts = [_system_text(records[int(r)]) for r in first]
         near = cdist(texts, texts, scorer=ratio, processor=default_process, score_cutoff=100 * self.options.similarity,
                      dtype=np.uint8, workers=-1)
-        numbers = [re.findall(r"\d+", t) for t in texts]  # other numbers (dates, limits): another prompt
+        numbers = [fingerprint.numbers(t) for t in texts]  # other numbers (dates, limits): another prompt
         i, j = np.nonzero(near)
         keep = np.fromiter((numbers[a] == numbers[b] for a, b in zip(i.tolist(), j.tolist())), bool, len(i))
         edges = csr_matrix((np.ones(int(keep.sum())), (i[keep], j[keep])), shape=near.shape)
@@ -100,7 +89,10 @@ class SystemPromptVariants(DatasetCheck):
                                related=data.locations([int(first[m]) for m in members[1:5]]))
 
 
-_HASHES: dict[str, int] = {}
+@lru_cache(maxsize=4096)
+def _hash(text: str) -> int:
+    """Never 0, which stands for no system turn."""
+    return fingerprint.h64(text.encode("utf-8", "surrogatepass")) or 1
 
 
 def _system_text(record: Record) -> str:
