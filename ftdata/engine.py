@@ -228,12 +228,12 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
                    col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
-    levels = {c.fingerprints for c in plan.dataset}
+    levels = plan.fingerprints(False)
     if role == "train" and levels - {""}:  # duplicate clusters: the duplicate checks, the volume verdict
         from ftdata.similarity import clusters
 
         data.cache["clusters"] = clusters(data, settings.near_threshold, near="near" in levels)
-    elif (levels | {c.fingerprints for c in plan.leakage if settings.eval}) - {""}:  # as Scanner.fingerprints
+    elif plan.fingerprints(bool(settings.eval)) - {""}:  # the scan fingerprinted the records
         from ftdata.similarity import settle_exact
 
         settle_exact(data)  # clusters does it too

@@ -198,12 +198,11 @@ def _minhash(texts: list[bytes], lengths: np.ndarray, flat: np.ndarray) -> None:
     joined and every byte position starts a shingle; one that runs past the end of its text
     (from its last four positions) lands in the spare last row instead of its own."""
     n = len(texts)
-    buf = np.frombuffer(b"".join(texts) + b"\0" * 8, np.uint8)
     row = np.repeat(np.arange(n, dtype=np.int32) * BINS, lengths)  # each byte's text, as the offset of its row
     ends = np.cumsum(lengths)
     tail = (ends[:, None] - np.arange(1, SHINGLE)[None, :]).ravel()
     row[tail[tail >= np.repeat(ends - lengths, SHINGLE - 1)]] = n * BINS
-    h = np.ndarray((int(ends[-1]),), "<u8", buf.data, 0, (1,)) & _FIVE_BYTES  # 8 bytes from each offset
+    h = _grams(b"".join(texts), int(ends[-1]))
     h *= np.uint64(0x9E3779B97F4A7C15)  # multiplicative (Fibonacci) hashing: the top bits are mixed
     row += (h >> np.uint64(58)).astype(np.int32)  # the bin: the top 6 bits
     # the value: the next 15 bits, plus one, so it is never 0 (an empty signature) nor 65535 (an empty bin)
@@ -230,9 +229,14 @@ def shingles(text: bytes) -> np.ndarray:
     summarises, as sorted unique uint64 values: five bytes fit in one, so no two collide."""
     if len(text) < SHINGLE:
         return np.zeros(0, np.uint64)
-    buf = np.frombuffer(text + b"\0" * 8, np.uint8)
-    words = np.ndarray((len(text) - SHINGLE + 1,), "<u8", buf.data, 0, (1,))
-    return distinct(words & _FIVE_BYTES)
+    return distinct(_grams(text, len(text) - SHINGLE + 1))
+
+
+def _grams(data: bytes, count: int) -> np.ndarray:
+    """The 5-gram starting at each of the first `count` offsets, as a uint64 (8 bytes read from
+    each offset, masked to 5: no copy of the data, one vector operation)."""
+    buf = np.frombuffer(data + b"\0" * 8, np.uint8)
+    return np.ndarray((count,), "<u8", buf.data, 0, (1,)) & _FIVE_BYTES
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -99,6 +99,11 @@ class Plan:
         self.dataset = [c for c in checks if isinstance(c, DatasetCheck)]
         self.leakage = [c for c in checks if isinstance(c, LeakageCheck)]
 
+    def fingerprints(self, with_eval: bool) -> set[str]:
+        """The fingerprint levels the checks ask for ("exact", "near"; "" for none), leakage
+        checks included when there are evaluation sets to compare."""
+        return {c.fingerprints for c in self.dataset} | ({c.fingerprints for c in self.leakage} if with_eval else set())
+
     def record_checks(self, task: str, roles_only: bool, turn_data_only: bool = False) -> list[RecordCheck]:
         """The record checks for a task, of one kind: roles-only, turn-data-only, or the others."""
         return [c for c in self.record if task in c.tasks and c.roles_only == roles_only

@@ -35,8 +35,9 @@ class Partial:
                "n_messages": np.int32, "chars": np.int64, "extra": np.int64, "overhead": np.int64,
                "tokens": np.int64,  # exact count, or -1 when not counted
                "answer": np.int64,  # crc32 of a short final assistant turn (label-like), or -1
-               # fingerprints (0 when no check needs them): canonical record, normalised text,
-               # normalised input (turns before the final answer), normalised output
+               # fingerprints (0 when no check needs them): the record (its line, or its canonical
+               # JSON: fingerprint.record_hashes), normalised text, input (turns before the final
+               # answer) and output
                "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64,
                "content": np.int64}  # length of the normalised content
 
@@ -82,10 +83,8 @@ class Scanner:
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
         self._collect = [i for i, c in enumerate(self.plan.dataset) if c.collects(settings)]
-        wanted = [c.fingerprints for c in self.plan.dataset]
-        if settings.eval:  # training and evaluation sets are compared by their fingerprints
-            wanted += [c.fingerprints for c in self.plan.leakage]
-        self.fingerprints = any(wanted)
+        wanted = self.plan.fingerprints(bool(settings.eval))  # eval sets are compared by fingerprints
+        self.fingerprints = bool(wanted - {""})
         self.signatures = "near" in wanted
 
     @property

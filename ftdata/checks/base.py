@@ -151,13 +151,15 @@ class Dataset(NamedTuple):
     def labels(self) -> int:
         """How many distinct labels the data has if it looks like classification (at least 90%
         of final answers are short, from a small set), else 0."""
-        from ftdata.arrays import distinct
+        if "label_count" not in self.cache:  # asked by several rules and the stats
+            from ftdata.arrays import distinct
 
-        answers = self.columns["answer"]
-        short = answers[answers >= 0]
-        k = len(distinct(short))
-        n = self.n
-        return k if n >= 10 and len(short) >= 0.9 * n and 2 <= k <= max(2, min(200, n // 5)) else 0
+            answers = self.columns["answer"]
+            short = answers[answers >= 0]
+            k, n = len(distinct(short)), self.n
+            self.cache["label_count"] = k if n >= 10 and len(short) >= 0.9 * n and 2 <= k <= max(2, min(200, n // 5)) \
+                else 0
+        return int(self.cache["label_count"])
 
     def format_of(self, i: int) -> str:
         from ftdata.formats import NAMES
@@ -193,7 +195,7 @@ class Dataset(NamedTuple):
             if calls < 10_000:
                 picked = list(rows)
                 lines, indices = self.lines[picked].tolist(), self.indices[picked].tolist()
-                return tuple([Location(self.file, line or None, index) for line, index in zip(lines, indices)])
+                return tuple([_location((self.file, line or None, i)) for line, i in zip(lines, indices)])
             lists = self.cache["locations"] = (self.lines.tolist(), self.indices.tolist())
         lines, indices = lists
         file = self.file
