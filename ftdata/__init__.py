@@ -44,8 +44,7 @@ def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = Fal
         results = [engine.lint_values(((i + 1, _plain(r)) for i, r in enumerate(source)), settings, "<records>")]
     else:
         raise TypeError(f"cannot lint a {type(source).__name__}; pass a path, a list of dicts or a DataFrame")
-    results += [engine.lint_eval(path, settings, results) for path in settings.eval]
-    return Report(results, exit_zero=exit_zero)
+    return Report(engine.lint_evals(results, settings), exit_zero=exit_zero)
 
 
 def load(path: str | os.PathLike[str], model: str | None = None, input_format: str | None = None) -> Any:

@@ -58,16 +58,23 @@ def lint_paths(paths: Iterable[str], settings: Settings) -> list[FileResult]:
     Raises ValueError when an eval file is a training file, Unreadable for a file that can't be read."""
     paths = list(paths)
     check_eval_paths(paths, settings.eval)
-    results: list[FileResult] = []
     # streams are spooled here and kept until the end: leakage re-reads training records
     with without_gc(), tempfile.TemporaryDirectory(prefix="ftdata-") as spool:
-        for path in paths + list(settings.eval):
-            try:
-                results.append(lint_eval(path, settings, results[:len(paths)], spool) if len(results) >= len(paths)
-                               else lint_file(path, settings, spool=spool))
-            except (OSError, EOFError) as e:
-                raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
-    return results
+        return lint_evals([_readable(path, lint_file, path, settings, spool=spool) for path in paths], settings, spool)
+
+
+def lint_evals(train: list[FileResult], settings: Settings, spool: str | None = None) -> list[FileResult]:
+    """The training results, then each evaluation set of `settings.eval` linted against them."""
+    with without_gc():
+        return train + [_readable(path, lint_eval, path, settings, train, spool) for path in settings.eval]
+
+
+def _readable(path: str, lint: Callable[..., FileResult], *args: Any, **kwargs: Any) -> FileResult:
+    """lint(*args), with a file that cannot be read reported as Unreadable, naming it."""
+    try:
+        return lint(*args, **kwargs)
+    except (OSError, EOFError) as e:
+        raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
 
 
 @contextmanager
