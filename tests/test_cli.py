@@ -441,7 +441,7 @@ def test_inputs_are_not_modified(tmp_path: Path) -> None:
     assert sorted(x.name for x in tmp_path.iterdir()) == ["broken.jsonl.gz"]  # nothing written beside it
 
 
-@pytest.mark.parametrize("output_format", ["json", "text"])
+@pytest.mark.parametrize("output_format", ["json"])  # the text report is too short to fill a pipe
 def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path, output_format: str) -> None:
     """`ftdata lint ... | head`: the closed pipe is no error; the exit code is the verdict's."""
     data = tmp_path / "dups.jsonl"

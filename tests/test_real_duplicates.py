@@ -339,7 +339,7 @@ def test_distinct_examples_are_the_records_not_reported_as_copies(name: str) -> 
     assert volume["distinct_examples"] == volume["examples"] - copies
 
 
-# -- wrong on this data (read by eye); strict, so a fix is noticed ---------------------------------
+# -- read by eye on this data: defects fixed once, pinned ------------------------------------------
 def test_glaive_tool_calls_are_part_of_the_text() -> None:
     reported = {(f.line, f.related[0].line) for f in found(GLAIVE, "DUP002")}
     assert (3106, 1514) not in reported
@@ -417,12 +417,12 @@ def near_by_definition(name: str) -> np.ndarray:
 # Recall floors below 100%, and why. MinHash candidates (LSH, 8 bands of 8) miss some pairs near
 # Jaccard 0.8. dummy_conversation is templated: up to 166 records share an answer after nearly the
 # same prompt, and a record meets only its 3 nearest neighbours in each sort order, which may
-# have joined clusters already rather than be the leader the record is near (81 of 438 missed).
+# have joined clusters already rather than be the leader the record is near (86 of 438 missed).
 RECALL = {DUMMY: 0.8, GLAIVE: 0.9}
 
 
-@pytest.mark.parametrize("name", [ALPACA, "llama_factory/identity.json", GLAIVE, DUMMY,
-                                  "code_alpaca/code_alpaca_2k.json", AG_NEWS],
+@pytest.mark.parametrize("name", ["llama_factory/identity.json", GLAIVE, DUMMY,
+                                  AG_NEWS],
                          ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_found(name: str) -> None:
     """Leader clustering: a record joins the first earlier cluster leader it is near, so a record
@@ -441,6 +441,7 @@ def test_near_duplicates_are_found(name: str) -> None:
             due += 1
             if j not in copies:
                 missed.append((records(name)[j].line, records(name)[leaders[0]].line))
+    assert due, "no near pair on this data: the test could not fail"  # alpaca_en_demo, code_alpaca_2k have none
     assert due - len(missed) >= RECALL.get(name, 1.0) * due, f"missed {len(missed)} of {due}: {missed[:10]}"
 
 
