@@ -1,20 +1,16 @@
 """Train/eval leakage (`--eval`): findings sit on the eval record and name the training record."""
 from __future__ import annotations
 
-import csv
 import json
-import re
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
-import regex
 from jsonschema import Draft202012Validator
-from rapidfuzz.distance import Indel
 
 import ftdata
+from independent import banking, chat, edit_similarity, jaccard, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "checks" / "LEAK001"
@@ -53,24 +49,10 @@ def test_without_eval_no_leakage_rule_runs(tmp_path: Path) -> None:
     assert [s["role"] for s in report.stats["files"]] == ["train"]
 
 
-def _chat(src: Path, dst: Path) -> Path:
-    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
-        for row in csv.DictReader(f):
-            out.write(json.dumps({"messages": [{"role": "user", "content": row["text"]},
-                                               {"role": "assistant", "content": row["category"]}]}) + "\n")
-    return dst
-
-
-def _normalise(text: str) -> str:
-    symbols = regex.sub(r"[^\x00-\x7f\p{L}\p{M}\p{N}]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
-    folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
-    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}_\s]", " ", folded).split())
-
-
 @pytest.mark.skipif(not BANKING.is_dir(), reason="../shared/datasets is absent")
 def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
-    train = _chat(BANKING / "train.csv", tmp_path / "train.jsonl")
-    evaluation = _chat(BANKING / "test.csv", tmp_path / "test.jsonl")
+    train = chat(banking("train"), tmp_path / "train.jsonl")
+    evaluation = chat(banking("test"), tmp_path / "test.jsonl")
     report = ftdata.lint(str(train), jobs=1, eval=[str(evaluation)])
     t_lines = train.read_text(encoding="utf-8").splitlines()
     e_lines = evaluation.read_text(encoding="utf-8").splitlines()
@@ -78,7 +60,7 @@ def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
     def text(lines: list[str], line: int | None) -> str:
         assert line is not None
         m = json.loads(lines[line - 1])["messages"]
-        return _normalise(f"user {m[0]['content']}") + " " + _normalise(m[1]["content"])
+        return normalise(f"user {m[0]['content']}") + " " + normalise(m[1]["content"])
 
     exact = [f for f in report.findings if f.rule == "LEAK001"]
     near = [f for f in report.findings if f.rule == "LEAK002"]
@@ -92,13 +74,11 @@ def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
                 ((e_lines, f.line), (t_lines, f.related[0].line)))
         if f in by_edits:  # the same label, and questions 0.9 alike by edits
             assert e[1]["content"] == t[1]["content"], f
-            q, p = (_normalise(f"user {m[0]['content']}").encode() for m in (e, t))
-            assert 1 - Indel.distance(q, p) / (len(q) + len(p)) >= 0.9, f
+            q, p = (normalise(f"user {m[0]['content']}") for m in (e, t))
+            assert edit_similarity(q, p) >= 0.9, f
             continue
         # Jaccard of character 5-grams, exact unless the message marks an estimate
-        a, b = (set(s[i:i + 5] for i in range(len(s) - 4)) for s in
-                (text(e_lines, f.line).encode(), text(t_lines, f.related[0].line).encode()))
-        assert len(a & b) / len(a | b) >= (0.65 if "≈" in f.message else 0.8), f
+        assert jaccard(text(e_lines, f.line), text(t_lines, f.related[0].line)) >= (0.65 if "≈" in f.message else 0.8), f
     # and no eval record that equals a training record once normalised is missed
     train_texts = {text(t_lines, i + 1) for i in range(len(t_lines))}
     equal = {i + 1 for i in range(len(e_lines)) if text(e_lines, i + 1) in train_texts}

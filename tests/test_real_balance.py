@@ -6,7 +6,6 @@ Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shar
 """
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,27 +14,16 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
+from independent import banking, chat
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
     pytest.skip("../shared/datasets is absent", allow_module_level=True)
 
 
-def _chat(rows: list[tuple[str, str]], path: Path) -> Path:
-    path.write_text("".join(json.dumps({"messages": [{"role": "user", "content": text},
-                                                     {"role": "assistant", "content": label}]}) + "\n"
-                            for text, label in rows), encoding="utf-8")
-    return path
-
-
-def _banking(split: str) -> list[tuple[str, str]]:
-    with open(DATASETS / "banking77" / f"{split}.csv", encoding="utf-8", newline="") as f:
-        return [(r["text"], r["category"]) for r in csv.DictReader(f)]
-
-
 def test_banking77_label_table_is_the_csv_counts(tmp_path: Path) -> None:
-    rows = _banking("train")
-    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
+    rows = banking("train")
+    report = ftdata.lint(str(chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
     table = report.stats["files"][0]["labels"]
     counts = Counter(label for _, label in rows)
     assert table["counts"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -55,7 +43,7 @@ def test_clinc150_imbalanced_split(tmp_path: Path) -> None:
     data = json.loads((DATASETS / "clinc150" / "data_imbalanced.json").read_text(encoding="utf-8"))
     rows = [(text, label) for text, label in data["train"]]
     counts = Counter(label for _, label in rows)
-    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
+    report = ftdata.lint(str(chat(rows, tmp_path / "train.jsonl")), ignore=("duplicates",), jobs=1)
     assert report.stats["files"][0]["labels"]["counts"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     fair = len(rows) / len(counts)
     rare = {label for label, n in counts.items() if n < 10 or n < 0.5 * fair}
@@ -64,17 +52,17 @@ def test_clinc150_imbalanced_split(tmp_path: Path) -> None:
 
 
 def test_banking77_duplicates_are_collapsed_before_counting(tmp_path: Path) -> None:
-    rows = _banking("train")
-    report = ftdata.lint(str(_chat(rows, tmp_path / "train.jsonl")), jobs=1)
+    rows = banking("train")
+    report = ftdata.lint(str(chat(rows, tmp_path / "train.jsonl")), jobs=1)
     table = report.stats["files"][0]["labels"]
     assert table["examples"] == report.stats["files"][0]["volume"]["distinct_examples"] < len(rows)
 
 
 def test_labels_missing_from_training_are_reported_on_the_eval_set(tmp_path: Path) -> None:
     dropped = {"card_swallowed", "lost_or_stolen_phone"}
-    train = _chat([r for r in _banking("train") if r[1] not in dropped], tmp_path / "train.jsonl")
-    test_rows = _banking("test")
-    evaluation = _chat(test_rows, tmp_path / "test.jsonl")
+    train = chat([r for r in banking("train") if r[1] not in dropped], tmp_path / "train.jsonl")
+    test_rows = banking("test")
+    evaluation = chat(test_rows, tmp_path / "test.jsonl")
     report = ftdata.lint(str(train), eval=[str(evaluation)], jobs=1)
     unseen = [f for f in report.findings if f.rule == "BAL003"]
     assert {f.message.split("'")[1] for f in unseen} == dropped

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -22,11 +21,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-import regex
-from rapidfuzz.distance import Indel
 from rapidfuzz.fuzz import ratio
 
 import ftdata
+from independent import edit_similarity, jaccard, normalise
 from ftdata.model import Finding, Record
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -118,14 +116,6 @@ def raw_spans(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def canonical(name: str) -> tuple[str, ...]:
     return tuple(json.dumps(json.loads(s), sort_keys=True, ensure_ascii=False) for s in raw_spans(name))
-
-
-def normalise(text: str) -> str:
-    """What the rules document: apostrophes dropped, other punctuation and symbols turned into
-    spaces, NFKC, case folded, whitespace collapsed."""
-    symbols = regex.sub(r"[^\x00-\x7f\p{L}\p{M}\p{N}]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
-    folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
-    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}_\s]", " ", folded).split())
 
 
 def _json(value: object) -> str:
@@ -248,12 +238,6 @@ def test_normalized_duplicates_normalise_equal(name: str) -> None:
     assert {f.record_index: pair(f)[1] for f in dups} == expected
 
 
-def _jaccard(a: str, b: str) -> float:
-    """Jaccard similarity of the character 5-gram sets (of the UTF-8 bytes), as documented."""
-    sa, sb = ({t[i:i + 5] for i in range(len(t) - 4)} for t in (a.encode(), b.encode()))
-    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-
-
 @pytest.mark.parametrize("name", FILES, ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_similar(name: str) -> None:
     norm = normalised(name)
@@ -265,8 +249,7 @@ def test_near_duplicates_are_similar(name: str) -> None:
         assert stated, f.message
         if "the same answer; prompt edit similarity" in f.message:  # short prompts, compared by edits
             assert norm[here][2] == norm[there][2], f"line {f.line} vs {f.related[0].line}: answers differ"
-            a, b = norm[here][4].encode(), norm[there][4].encode()
-            sim = 1 - Indel.distance(a, b) / (len(a) + len(b))
+            sim = edit_similarity(norm[here][4], norm[there][4])
             assert sim >= (1 + THRESHOLD / 100) / 2, f.message  # halfway from the threshold to 1
             assert float(stated.group(2)) == pytest.approx(sim, abs=0.006), f.message
             continue
@@ -276,7 +259,7 @@ def test_near_duplicates_are_similar(name: str) -> None:
             assert sim >= (1 + THRESHOLD / 100) / 2, f.message
             assert float(stated.group(2)) == pytest.approx(sim, abs=0.006), f.message
             continue
-        sim = _jaccard(text[here], text[there])
+        sim = jaccard(text[here], text[there])
         if stated.group(1):  # a MinHash estimate well above the threshold: the set is close to it
             assert sim >= THRESHOLD / 100 - 0.15, f"line {f.line} vs {f.related[0].line}: Jaccard {sim:.2f}"
         else:  # verified exactly: the number is the Jaccard similarity itself
@@ -382,8 +365,8 @@ def near_by_definition(name: str) -> np.ndarray:
     grams: dict[bytes, int] = {}
     rows, cols = [], []
     for r, t in enumerate(norm):
-        content = t[3].encode()
-        for g in {content[k:k + 5] for k in range(len(content) - 4)}:
+        data = t[3].encode()
+        for g in {data[k:k + 5] for k in range(len(data) - 4)}:
             rows.append(r)
             cols.append(grams.setdefault(g, len(grams)))
     x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(grams), 1)))
@@ -402,9 +385,9 @@ def near_by_definition(name: str) -> np.ndarray:
     for group in by_answer.values():
         for i in group:
             for j in group:
-                a, b = norm[i][4].encode(), norm[j][4].encode()
-                same_numbers = re.findall(rb"\d+", a) == re.findall(rb"\d+", b)
-                near[i, j] |= same_numbers and 1 - Indel.distance(a, b) / (len(a) + len(b)) >= edit
+                a, b = norm[i][4], norm[j][4]
+                same_numbers = re.findall(r"\d+", a) == re.findall(r"\d+", b)
+                near[i, j] |= same_numbers and edit_similarity(a, b) >= edit
     if not is_classification(name):
         for group in by_prompt.values():
             for i in group:
@@ -483,4 +466,4 @@ def test_work_in_two_processes_agrees(monkeypatch: pytest.MonkeyPatch, tmp_path:
         stated = re.search(r"\(similarity (\d\.\d\d)\)", f.message)
         if f.rule == "LEAK002" and stated:
             here, there = pair(f)
-            assert float(stated.group(1)) == pytest.approx(_jaccard(held_out[here][3], train[there][3]), abs=0.006), f
+            assert float(stated.group(1)) == pytest.approx(jaccard(held_out[here][3], train[there][3]), abs=0.006), f

@@ -1,0 +1,49 @@
+"""What the tests compare ftdata with, written independently of it and shared by the test
+modules: the documented text normalisation and similarity measures, and real data as chat
+records."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import regex
+from rapidfuzz.distance import Indel
+
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+def normalise(text: str) -> str:
+    """What the rules document: apostrophes dropped, other punctuation and symbols turned into
+    spaces, NFKC, case folded, whitespace collapsed."""
+    symbols = regex.sub(r"[^\x00-\x7f\p{L}\p{M}\p{N}]", " ", re.sub("[\u2018\u2019\u02bc]", "", text))  # before NFKC
+    folded = unicodedata.normalize("NFKC", symbols).casefold().replace("'", "")
+    return " ".join(regex.sub(r"[^\p{L}\p{M}\p{N}_\s]", " ", folded).split())
+
+
+def jaccard(a: str, b: str) -> float:
+    """Jaccard similarity of the character 5-gram sets (of the UTF-8 bytes), as documented."""
+    sa, sb = ({t[i:i + 5] for i in range(len(t) - 4)} for t in (a.encode(), b.encode()))
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+def edit_similarity(a: str, b: str) -> float:
+    """1 - Indel distance / total length, of the UTF-8 bytes, as documented for edits."""
+    x, y = a.encode(), b.encode()
+    return 1 - Indel.distance(x, y) / (len(x) + len(y))
+
+
+def banking(split: str) -> list[tuple[str, str]]:
+    """banking77's (text, intent) rows of a split, from its CSV."""
+    with open(DATASETS / "banking77" / f"{split}.csv", encoding="utf-8", newline="") as f:
+        return [(r["text"], r["category"]) for r in csv.DictReader(f)]
+
+
+def chat(rows: list[tuple[str, str]], path: Path) -> Path:
+    """(question, answer) rows written as OpenAI chat JSON Lines."""
+    path.write_text("".join(json.dumps({"messages": [{"role": "user", "content": text},
+                                                     {"role": "assistant", "content": label}]}) + "\n"
+                            for text, label in rows), encoding="utf-8")
+    return path
