@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
-from independent import banking, chat
+from independent import banking, chat, normalise
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
@@ -70,3 +70,18 @@ def test_labels_missing_from_training_are_reported_on_the_eval_set(tmp_path: Pat
         label = f.message.split("'")[1]
         assert f.file == str(evaluation) and f.line == 1 + [lab for _, lab in test_rows].index(label)
         assert f"({sum(lab == label for _, lab in test_rows)} evaluation examples)" in f.message
+
+
+def test_banking77_label_conflicts_are_exactly_the_relabelled_questions(tmp_path: Path) -> None:
+    """conflicting-label on real data: every question whose normalised text an earlier row has
+    with another intent, and nothing else (the real-data duplicate tests have no such dataset)."""
+    rows = banking("train")
+    report = ftdata.lint(str(chat(rows, tmp_path / "train.jsonl")), jobs=1)
+    first: dict[str, int] = {}
+    expected = set()
+    for i, (text, label) in enumerate(rows):
+        j = first.setdefault(normalise(f"user {text}"), i)
+        if rows[j][1] != label:
+            expected.add((i, j))
+    found = {(f.record_index, f.related[0].record_index) for f in report.findings if f.rule == "DUP004"}
+    assert expected and found == expected
