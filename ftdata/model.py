@@ -69,6 +69,8 @@ class Record(NamedTuple):
     def final_answer(self) -> int:
         """The index in `messages` of the final assistant turn, -1 without one."""
         roles = self.roles
+        if roles and roles[-1] == "assistant":  # the usual case, without a reversed copy
+            return len(roles) - 1
         return len(roles) - 1 - roles[::-1].index("assistant") if "assistant" in roles else -1
 
 
