@@ -208,8 +208,9 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     columns: dict[str, list[np.ndarray]] = {k: [] for k in Partial.COLUMNS}
     signatures: list[np.ndarray] = []
     short: list[bytes] = []
+    profiles: list[tuple[np.ndarray, np.ndarray]] = []  # style profile tables and system hashes
     collected: list[list[Any]] = [[] for _ in plan.dataset]
-    line_off = index_off = records = 0
+    line_off = index_off = row_off = records = 0
     for part in partials:
         for f in part.findings:
             findings.append(_shift(f, line_off, index_off))
@@ -220,6 +221,11 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
         if part.signatures is not None:
             signatures.append(part.signatures)
             short.extend(part.short)
+        if part.profiles is not None:
+            table = np.stack(part.profiles[:5], axis=1)
+            table[:, 0] += row_off  # rows are counted from the first chunk's
+            profiles.append((table, part.profiles.systems))
+        row_off += len(part.columns["line"])
         line_off += part.n_lines
         index_off += part.n_records
         records += part.n_records
@@ -235,6 +241,12 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
                    col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
+    if plan.profiles:
+        from ftdata.style import Profiles
+
+        profiles.append((np.zeros((0, 5), np.int64), np.zeros(0, np.int64)))  # so that none concatenates
+        data.cache["profiles"] = Profiles.of(np.concatenate([t for t, _ in profiles]),
+                                             np.concatenate([s for _, s in profiles]))
     levels = plan.fingerprints(False)
     if role == "train" and levels - {""}:  # duplicate clusters: the duplicate checks, the volume verdict
         from ftdata.similarity import clusters

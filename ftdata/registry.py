@@ -44,6 +44,8 @@ from ftdata.checks.leakage.eval_duplicate import EvalDuplicate
 from ftdata.checks.leakage.eval_near_duplicate import EvalNearDuplicate
 from ftdata.checks.length.length_outlier import LengthOutlier
 from ftdata.checks.length.over_token_limit import OverTokenLimit
+from ftdata.checks.style.style_deviation import StyleDeviation
+from ftdata.checks.style.style_mixture import StyleMixture
 from ftdata.checks.style.system_prompt_variants import SystemPromptVariants
 from ftdata.checks.volume.few_examples import FewExamples
 from ftdata.checks.volume.below_provider_minimum import BelowProviderMinimum
@@ -61,7 +63,7 @@ BUILTIN: tuple[type[Check], ...] = (
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
     EvalDuplicate, EvalNearDuplicate,
     LabelImbalance, RareLabel, UnseenEvalLabel,
-    SystemPromptVariants,
+    SystemPromptVariants, StyleDeviation, StyleMixture,
 )
 
 
@@ -98,6 +100,11 @@ class Plan:
         self.record = [c for c in checks if isinstance(c, RecordCheck)]
         self.dataset = [c for c in checks if isinstance(c, DatasetCheck)]
         self.leakage = [c for c in checks if isinstance(c, LeakageCheck)]
+
+    @property
+    def profiles(self) -> bool:
+        """Does some check need the answers' style profiles (ftdata.style)?"""
+        return any(c.profiles for c in self.dataset)
 
     def fingerprints(self, with_eval: bool) -> set[str]:
         """The fingerprint levels the checks ask for ("exact", "near"; "" for none), leakage

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import orjson
 
-from ftdata import fingerprint, formats, schemas, tokens
+from ftdata import fingerprint, formats, schemas, style, tokens
 from ftdata.config import Settings
 from ftdata.checks.format._schema import json_type
 from ftdata.formats.base import Format
@@ -51,6 +51,8 @@ class Partial:
         self.texts: list[bytes] = []  # normalised texts, turned into MinHash signatures at freeze
         self.signatures: np.ndarray | None = None
         self.short: list[bytes] = []  # per row with signatures: fingerprint.Hashes.short
+        self.conversations: list[tuple[Message, ...]] = []  # per row, when profiling: profiled at freeze
+        self.profiles: style.Profiles | None = None
 
     def freeze(self) -> Partial:
         """Turn the rows into column arrays (in the worker: arrays pickle far faster than lists)."""
@@ -63,6 +65,9 @@ class Partial:
         if self.texts:
             self.signatures = fingerprint.signatures(self.texts)
             self.texts = []
+        if self.conversations:  # in one loop, which runs faster than interleaved with the scan
+            self.profiles = style.profile_chunk(self.conversations)
+            self.conversations = []
         return self
 
 
@@ -86,6 +91,7 @@ class Scanner:
         wanted = self.plan.fingerprints(bool(settings.eval))  # eval sets are compared by fingerprints
         self.fingerprints = bool(wanted - {""})
         self.signatures = "near" in wanted
+        self.profiles = self.plan.profiles
 
     @property
     def enc(self) -> Any:
@@ -216,6 +222,8 @@ class Scanner:
             if self.signatures:
                 out.texts.append(h.content)
                 out.short.append(h.short)
+        if self.profiles:
+            out.conversations.append(messages)
         out.rows.append(row)
         for i in self._collect:
             out.collected[i].append(self.plan.dataset[i].collect(rec, self.settings))

@@ -44,7 +44,16 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
                              "billed = sum(min(limit, tokens)) x epochs"},
         "volume": recommend(data),
         **({"labels": data.cache["labels"].table()} if data.cache.get("labels") is not None else {}),
+        **({"style": style(data)} if data.cache.get("style") is not None else {}),
     }
+
+
+def style(data: Dataset) -> dict[str, Any]:
+    """The style profile the style rules computed, with the modes of a mixture if one was found."""
+    table: dict[str, Any] = data.cache["style"].table()
+    if data.cache.get("style_modes"):
+        table["modes"] = data.cache["style_modes"]
+    return table
 
 
 def recommend(data: Dataset) -> dict[str, Any]:

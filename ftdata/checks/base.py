@@ -213,6 +213,9 @@ class DatasetCheck(Check):
     # clusters, "near" when it needs near-duplicate clusters too (MinHash signatures); the scanner
     # computes them only when some check asks.
     fingerprints: ClassVar[str] = ""
+    # True when the check needs the style profile of every answer (ftdata.style.Profiles, in
+    # `cache["profiles"]`), computed by the scanner only when some check asks
+    profiles: ClassVar[bool] = False
 
     def collects(self, settings: Settings) -> bool:
         """Does this run need `collect` called on every record? (It is, when overridden.)"""

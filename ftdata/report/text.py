@@ -1,6 +1,7 @@
 """Human output: findings grouped by rule with a few locations each, stats, then the verdict."""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -61,7 +62,29 @@ def _stats(st: dict[str, Any]) -> list[str]:
     approx = "" if t["exact"] else "≈"
     vol = st["volume"]
     tr = st["training"]
-    return [*_head(st, formats, approx, vol, tr, t), *_labels(st.get("labels"))]
+    return [*_head(st, formats, approx, vol, tr, t), *_labels(st.get("labels")), *_style(st.get("style"))]
+
+
+def _style(table: dict[str, Any] | None, width: int = 100) -> list[str]:
+    """The style profile: each feature's convention and its share, wrapped; the modes, if any."""
+    if not table:
+        return []
+    items = [f"{name} {f['convention']} {math.floor(f['share'] * 100)}%" for name, f in table["features"].items()]
+    sp = table["system_prompts"]
+    if sp["records"]:
+        items.append(f"system prompts {sp['variants']:,} (most used {sp['most_used_share']:.0%})")
+    out = [f"  style of {table['answers']:,} answers (each feature's most common value, share of the answers "
+           "it applies to):"]
+    line = "   "
+    for item in items:
+        if len(line) + len(item) + 2 > width and line.strip():
+            out.append(line.rstrip(","))
+            line = "   "
+        line += f" {item},"
+    out.append(line.rstrip(","))
+    for mode in table.get("modes", []):
+        out.append(f"    mode {mode['share']:.0%}: {', '.join(mode['traits'])}")
+    return out
 
 
 def _labels(table: dict[str, Any] | None) -> list[str]:

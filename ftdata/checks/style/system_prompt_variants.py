@@ -1,16 +1,14 @@
 """STY001: several wordings of one system prompt."""
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterator
 
 import numpy as np
 from pydantic import Field
 
-from ftdata import fingerprint
+from ftdata import fingerprint, style
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
-from ftdata.config import Settings
-from ftdata.model import Finding, Record, Severity
+from ftdata.model import Finding, Severity
 
 
 class SystemPromptVariantsOptions(CheckOptions):
@@ -45,10 +43,7 @@ class SystemPromptVariants(DatasetCheck):
     Options = SystemPromptVariantsOptions
     options: SystemPromptVariantsOptions
 
-    def collect(self, record: Record, settings: Settings) -> Any:
-        """A hash of the record's system turns as written (0 without one); remembered per prompt,
-        since a dataset repeats a few system prompts endlessly."""
-        return _hash(_system_text(record)) if "system" in record.roles else 0
+    profiles = True  # for the hash of each record's system turns as written (Profiles.systems)
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         from rapidfuzz.fuzz import ratio
@@ -57,7 +52,7 @@ class SystemPromptVariants(DatasetCheck):
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import connected_components
 
-        system = np.asarray(values, np.int64)
+        system = data.cache["profiles"].systems
         rows = np.flatnonzero(system != 0)
         if len(rows) < 2:
             return
@@ -68,7 +63,7 @@ class SystemPromptVariants(DatasetCheck):
         records = data.fetch(first)
         if len(records) < len(first):  # not readable again (a stream gone): nothing to compare
             return
-        texts = [_system_text(records[int(r)]) for r in first]
+        texts = [style.system_text(records[int(r)].messages) for r in first]
         near = cdist(texts, texts, scorer=ratio, processor=default_process, score_cutoff=100 * self.options.similarity,
                      dtype=np.uint8, workers=-1)
         numbers = [fingerprint.numbers(t) for t in texts]  # other numbers (dates, limits): another prompt
@@ -87,16 +82,6 @@ class SystemPromptVariants(DatasetCheck):
             more = f"; and {len(members) - 5} more" if len(members) > 5 else ""
             yield self.finding(f"{len(members)} wordings of one system prompt: {shown}{more}", file=data.file,
                                related=data.locations([int(first[m]) for m in members[1:5]]))
-
-
-@lru_cache(maxsize=4096)
-def _hash(text: str) -> int:
-    """Never 0, which stands for no system turn."""
-    return fingerprint.h64(text.encode("utf-8", "surrogatepass")) or 1
-
-
-def _system_text(record: Record) -> str:
-    return "\n".join([m.content for m in record.messages if m.role == "system"])
 
 
 def _departure(text: str, main: str, context: int = 20, limit: int = 60) -> str:
