@@ -71,7 +71,6 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
          min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
          jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
-    import ftdata
     from ftdata.config import Settings
 
     for p in paths + eval_paths:

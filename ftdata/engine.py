@@ -130,16 +130,17 @@ def _lint_plain(path: str, settings: Settings, name: str, role: str) -> FileResu
     if stride > 1:
         tokens.encoding(settings.spec().encoding)  # load once here; forked workers inherit it
     jobs = (settings.jobs or os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+    train = role == "train"
     with open_binary(path) as stream:
         partials: Iterable[Partial]
         if container_of(stream, name if name != "-" else path) == "json":
-            partials = [Scanner(settings, name, stride).values(iter_json_values(stream))]
+            partials = [Scanner(settings, name, stride, train).values(iter_json_values(stream))]
         elif not gz:  # workers read byte ranges of the file themselves
             work = [(path, s, e, i == 0) for i, (s, e) in enumerate(byte_ranges(path, CHUNK_BYTES))]
-            partials = _run(settings, name, stride, jobs, _scan_range, work)
+            partials = _run(settings, name, stride, train, jobs, _scan_range, work)
         else:  # gzip: this process decompresses, workers scan blocks of lines
             blocks = ((block, i == 0) for i, block in enumerate(iter_blocks(stream, CHUNK_BYTES)))
-            partials = _run(settings, name, stride, jobs, _scan_block, blocks)
+            partials = _run(settings, name, stride, train, jobs, _scan_block, blocks)
         return finish(name, settings, partials, source=path, role=role)
 
 
@@ -153,10 +154,10 @@ def lint_values(values: Iterable[tuple[int, Any]], settings: Settings, file: str
 _worker: Scanner | None = None
 
 
-def _init_worker(settings: Settings, path: str, stride: int) -> None:
+def _init_worker(settings: Settings, path: str, stride: int, train: bool) -> None:
     global _worker
     gc.disable()  # see without_gc: a worker lives for one lint
-    _worker = Scanner(settings, path, stride)
+    _worker = Scanner(settings, path, stride, train)
 
 
 def _scan_range(job: tuple[str, int, int, bool], scanner: Scanner | None = None) -> Partial:
@@ -173,16 +174,16 @@ def _scan_block(job: tuple[list[bytes], bool], scanner: Scanner | None = None) -
     return s.lines(block, first)
 
 
-def _run(settings: Settings, path: str, stride: int, jobs: int, fn: Callable[..., Partial],
+def _run(settings: Settings, path: str, stride: int, train: bool, jobs: int, fn: Callable[..., Partial],
          work: Iterable[Any]) -> Iterator[Partial]:
     """Scan the work items in order: in worker processes when jobs > 1, else here."""
     if jobs <= 1:
-        scanner = Scanner(settings, path, stride)
+        scanner = Scanner(settings, path, stride, train)
         yield from (fn(item, scanner) for item in work)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(jobs, multiprocessing.get_context(method), initializer=_init_worker,
-                             initargs=(settings, path, stride)) as pool:
+                             initargs=(settings, path, stride, train)) as pool:
         yield from _ordered(pool, fn, work, window=2 * jobs)
 
 
@@ -241,18 +242,19 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
                    col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
-    if plan.profiles:
+    if plan.profiles and role == "train":
         from ftdata.style import Profiles
 
         profiles.append((np.zeros((0, 5), np.int64), np.zeros(0, np.int64)))  # so that none concatenates
         data.cache["profiles"] = Profiles.of(np.concatenate([t for t, _ in profiles]),
                                              np.concatenate([s for _, s in profiles]))
     levels = plan.fingerprints(False)
-    if role == "train" and levels - {""}:  # duplicate clusters: the duplicate checks, the volume verdict
+    if role == "train" and levels:  # duplicate clusters: the duplicate checks, the volume verdict
         from ftdata.similarity import clusters
 
         data.cache["clusters"] = clusters(data, settings.near_threshold, near="near" in levels)
-    elif plan.fingerprints(bool(settings.eval)) - {""}:  # the scan fingerprinted the records
+    elif role == "train" and plan.fingerprints(bool(settings.eval)):  # fingerprinted for the leakage rules
+        # (an evaluation set's rows matched by normalised text are re-hashed by the leakage rules themselves)
         from ftdata.similarity import settle_exact
 
         settle_exact(data)  # clusters does it too

@@ -107,9 +107,10 @@ class Plan:
         return any(c.profiles for c in self.dataset)
 
     def fingerprints(self, with_eval: bool) -> set[str]:
-        """The fingerprint levels the checks ask for ("exact", "near"; "" for none), leakage
+        """The fingerprint levels the checks ask for ("exact", "near"; empty for none), leakage
         checks included when there are evaluation sets to compare."""
-        return {c.fingerprints for c in self.dataset} | ({c.fingerprints for c in self.leakage} if with_eval else set())
+        levels = {c.fingerprints for c in self.dataset} | ({c.fingerprints for c in self.leakage} if with_eval else set())
+        return levels - {""}
 
     def record_checks(self, task: str, roles_only: bool, turn_data_only: bool = False) -> list[RecordCheck]:
         """The record checks for a task, of one kind: roles-only, turn-data-only, or the others."""

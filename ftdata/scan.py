@@ -38,8 +38,7 @@ class Partial:
                # fingerprints (0 when no check needs them): the record (its line, or its canonical
                # JSON: fingerprint.record_hashes), normalised text, input (turns before the final
                # answer) and output
-               "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64,
-               "content": np.int64}  # length of the normalised content
+               "exact": np.int64, "normal": np.int64, "input": np.int64, "output": np.int64}
 
     def __init__(self, n_dataset_checks: int) -> None:
         self.n_lines = 0
@@ -74,7 +73,9 @@ class Partial:
 class Scanner:
     """Per-process state: the plan, validators and tokenizer, built once."""
 
-    def __init__(self, settings: Settings, file: str, stride: int = 1) -> None:
+    def __init__(self, settings: Settings, file: str, stride: int = 1, train: bool = True) -> None:
+        """`train`: False for an evaluation set, which only the leakage rules see (by fingerprints):
+        no values are collected and no answers profiled for the dataset checks."""
         self.settings = settings
         self.file = file
         self.plan = Plan(settings.checks, settings.ignore)
@@ -87,11 +88,11 @@ class Scanner:
         self._checks = {t: (self.plan.record_checks(t, False), self.plan.record_checks(t, False, True),
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
-        self._collect = [i for i, c in enumerate(self.plan.dataset) if c.collects(settings)]
+        self._collect = [i for i, c in enumerate(self.plan.dataset) if train and c.collects(settings)]
         wanted = self.plan.fingerprints(bool(settings.eval))  # eval sets are compared by fingerprints
-        self.fingerprints = bool(wanted - {""})
+        self.fingerprints = bool(wanted)
         self.signatures = "near" in wanted
-        self.profiles = self.plan.profiles
+        self.profiles = train and self.plan.profiles
 
     @property
     def enc(self) -> Any:
@@ -218,7 +219,7 @@ class Scanner:
                                 size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
             h = fingerprint.record_hashes(rec, raw)
-            row += (h.exact, h.normal, h.input, h.output, len(h.content))
+            row += (h.exact, h.normal, h.input, h.output)
             if self.signatures:
                 out.texts.append(h.content)
                 out.short.append(h.short)

@@ -133,7 +133,7 @@ class Profiles(NamedTuple):
 
 def profile_chunk(conversations: list[tuple[Message, ...]]) -> Profiles:
     """The profiles of every trained, non-empty assistant turn of these conversations (one per
-    record row), with each conversation's system prompt hash."""
+    record row), with a hash of each conversation's system turns as written (0 without one)."""
     table: list[tuple[int, int, int, int, int]] = []
     systems = []
     for row, messages in enumerate(conversations):
@@ -147,14 +147,9 @@ def profile_chunk(conversations: list[tuple[Message, ...]]) -> Profiles:
                         code, keys = profile(text)
                         table.append((row, i, code, len(text), keys))
             elif role == "system" and not system:
-                system = system_hash(messages)
+                system = _hash(system_text(messages))
         systems.append(system)
     return Profiles.of(np.array(table, np.int64).reshape(len(table), 5), np.array(systems, np.int64))
-
-
-def system_hash(messages: tuple[Message, ...]) -> int:
-    """A hash of the system turns as written, 0 without one."""
-    return _hash(system_text(messages)) if any(m.role == "system" for m in messages) else 0
 
 
 def system_text(messages: tuple[Message, ...]) -> str:

@@ -10,7 +10,6 @@ import json
 import os
 from typing import Any, Iterator, NamedTuple
 
-import numpy as np
 import orjson
 
 from ftdata.config import Settings

@@ -65,7 +65,10 @@ def _stats(st: dict[str, Any]) -> list[str]:
     return [*_head(st, formats, approx, vol, tr, t), *_labels(st.get("labels")), *_style(st.get("style"))]
 
 
-def _style(table: dict[str, Any] | None, width: int = 100) -> list[str]:
+WIDTH = 100  # characters a line of the style profile fills
+
+
+def _style(table: dict[str, Any] | None) -> list[str]:
     """The style profile: each feature's convention and its share, wrapped; the modes, if any."""
     if not table:
         return []
@@ -77,7 +80,7 @@ def _style(table: dict[str, Any] | None, width: int = 100) -> list[str]:
            "it applies to):"]
     line = "   "
     for item in items:
-        if len(line) + len(item) + 2 > width and line.strip():
+        if len(line) + len(item) + 2 > WIDTH and line.strip():
             out.append(line.rstrip(","))
             line = "   "
         line += f" {item},"

@@ -12,6 +12,8 @@ from ftdata.model import Finding, Record, Severity
 from ftdata.style import keys_of, NAMES
 
 _STRUCTURE = NAMES.index("structure")
+BATCH = 5000  # deviating answers whose records are re-read at once
+KEYS = "\x00keys\x00"  # stands for an answer's JSON keys in a message until its record is read
 
 
 class StyleDeviationOptions(CheckOptions):
@@ -69,23 +71,27 @@ class StyleDeviation(DatasetCheck):
             deviations.extend((int(a), said[int(s.values[a, j])]) for a in off)
         if "JSON keys" not in o.ignore_features:
             deviations.extend(self._key_order(s, data))
-        if not deviations:
-            return
         p = s.profiles
-        records = data.fetch(np.unique(p.rows[[a for a, _ in deviations]]))
         turns_of = np.bincount(p.rows, minlength=data.n)  # profiled turns per record
-        for a, what in deviations:
-            row, turn = int(p.rows[a]), int(p.turns[a])
-            record = records.get(row)
-            prefix = f"assistant turn {turn + 1}: " if turns_of[row] > 1 else ""
-            if record is None:
-                yield self.at(data, row, prefix + what)
-                continue
-            m = record.messages[turn]
-            yield self.at(data, row, prefix + what, m.content_pointer, m.content)
+        deviations.sort()
+        for start in range(0, len(deviations), BATCH):  # records re-read a batch at a time: bounded memory
+            batch = deviations[start:start + BATCH]
+            records = data.fetch(np.unique(p.rows[[a for a, _ in batch]]))
+            for a, what in batch:
+                row, turn = int(p.rows[a]), int(p.turns[a])
+                record = records.get(row)
+                prefix = f"assistant turn {turn + 1}: " if turns_of[row] > 1 else ""
+                if KEYS in what:
+                    what = what.replace(KEYS, _keys(record, turn), 1)
+                if record is None:
+                    yield self.at(data, row, prefix + what)
+                    continue
+                m = record.messages[turn]
+                yield self.at(data, row, prefix + what, m.content_pointer, m.content)
 
     def _key_order(self, s: Summary, data: Dataset) -> list[tuple[int, str]]:
-        """JSON object answers whose top-level keys (names and order) differ from a convention."""
+        """JSON object answers whose top-level keys (names and order) differ from a convention;
+        each answer's own keys are filled in for KEYS when its record is read."""
         objects = np.flatnonzero(s.values[:, _STRUCTURE] == 1)
         if len(objects) < self.options.min_answers:
             return []
@@ -94,13 +100,11 @@ class StyleDeviation(DatasetCheck):
         share = counts[top] / len(objects)
         if share < self.options.min_share or len(keys) < 2:
             return []
-        off = objects[s.profiles.keys[objects] != keys[top]]
-        example = objects[s.profiles.keys[objects] == keys[top]][0]
-        rows = s.profiles.rows
-        records = data.fetch(np.unique(rows[np.append(off, example)]))
-        convention = _keys(records.get(int(rows[example])), int(s.profiles.turns[example]))
-        return [(int(a), f"JSON keys: {_keys(records.get(int(rows[a])), int(s.profiles.turns[a]))}, where "
-                         f"{_pct(share)} of JSON object answers have {convention}") for a in off]
+        example = int(objects[s.profiles.keys[objects] == keys[top]][0])
+        row = int(s.profiles.rows[example])
+        convention = _keys(data.fetch(np.array([row])).get(row), int(s.profiles.turns[example]))
+        said = f"JSON keys: {KEYS}, where {_pct(share)} of JSON object answers have {convention}"
+        return [(int(a), said) for a in objects[s.profiles.keys[objects] != keys[top]]]
 
 
 def _keys(record: Record | None, turn: int) -> str:
