@@ -4,6 +4,18 @@ from __future__ import annotations
 from typing import Any
 
 from ftdata.checks.base import Check, DatasetCheck, LeakageCheck, ReadRule, RecordCheck, SchemaRule
+from ftdata.checks.content.empty_input_marker import EmptyInputMarker
+from ftdata.checks.content.encoding_damage import EncodingDamage
+from ftdata.checks.content.knowledge_injection import KnowledgeInjection
+from ftdata.checks.content.leaked_scaffolding import LeakedScaffolding
+from ftdata.checks.content.personal_data import PersonalData
+from ftdata.checks.content.placeholder import Placeholder
+from ftdata.checks.content.refusal import Refusal
+from ftdata.checks.content.repetition import Repetition
+from ftdata.checks.content.secret import Secret
+from ftdata.checks.content.special_token import SpecialToken
+from ftdata.checks.content.truncated_answer import TruncatedAnswer
+from ftdata.checks.content.unseen_context import UnseenContext
 from ftdata.checks.format.blank_line import BlankLine
 from ftdata.checks.format.byte_order_mark import ByteOrderMark
 from ftdata.checks.format.consecutive_same_role import ConsecutiveSameRole
@@ -64,6 +76,9 @@ BUILTIN: tuple[type[Check], ...] = (
     EvalDuplicate, EvalNearDuplicate,
     LabelImbalance, RareLabel, UnseenEvalLabel,
     SystemPromptVariants, StyleDeviation, StyleMixture,
+    # content
+    Placeholder, EmptyInputMarker, Refusal, SpecialToken, LeakedScaffolding, UnseenContext, EncodingDamage, KnowledgeInjection,
+    PersonalData, Secret, TruncatedAnswer, Repetition,
 )
 
 

@@ -1,0 +1,107 @@
+"""Masked forms of personal data and secrets, for messages and excerpts: reports get shared, so a
+finding shows what kind of value it found and enough to find it again, never the value itself.
+
+    mask("email", "john.doe@mail.org")  -> "j***@m***.org"
+    mask("phone", "+1 415-555-2671")    -> "+* ***-***-**71"
+    mask("card", "4539 1488 0343 6467") -> "**** **** **** 6467"
+    mask("iban", "DE44 5001 0517 5407 3249 31") -> "DE***31"
+    mask("ip", "203.0.113.7")           -> "203.***"
+    mask("secret", "ghp_...")           -> "ghp_*** (40 characters)"
+"""
+from __future__ import annotations
+
+import re
+
+# Provider prefixes a masked secret keeps (they say which credential leaked, and are public);
+# the longest that matches wins, so "sk-proj-" beats "sk-".
+PREFIXES = ("sk-ant-api03-", "sk-ant-admin01-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-admin-", "sk-",
+            "sk_live_", "rk_live_", "github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "glpat-", "xoxb-",
+            "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "AKIA", "ASIA", "ABIA", "ACCA", "AIza", "hf_", "npm_",
+            "SG.", "eyJ")
+_KEY_BLOCK = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_DIGIT = re.compile(r"\d")
+
+
+def mask(kind: str, value: str) -> str:
+    """`value` masked for display; `kind` is email, phone, card, iban, ip or secret."""
+    if kind == "email":
+        return _email(value)
+    if kind == "phone":
+        return _phone(value)
+    if kind == "card":
+        digits = "".join(c for c in value if c.isdigit())
+        return "**** " * max(1, (len(digits) - 4 + 3) // 4) + digits[-4:]
+    if kind == "iban":
+        compact = "".join(value.split()).upper()
+        return f"{compact[:2]}***{compact[-2:]}"
+    if kind == "ip":
+        sep = ":" if ":" in value else "."
+        return value.split(sep, 1)[0] + sep + "***"
+    return _secret(value)
+
+
+def _email(value: str) -> str:
+    local, _, domain = value.rpartition("@")
+    labels = domain.split(".")
+    tld = labels[-1] if len(labels) > 1 else ""
+    return f"{local[:1]}***@{labels[0][:1]}***" + (f".{tld}" if tld else "")
+
+
+def _phone(value: str) -> str:
+    """Every digit but the last two becomes `*`; a leading + and the separators stay."""
+    keep = len(_DIGIT.findall(value)) - 2
+    out = []
+    for c in value:
+        if c.isdigit():
+            out.append("*" if keep > 0 else c)
+            keep -= 1
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _secret(value: str) -> str:
+    block = _KEY_BLOCK.match(value)
+    if block:
+        return f"{block.group()}*** ({len(value)} characters)"
+    prefix = max((p for p in PREFIXES if value.startswith(p)), key=len, default="")
+    return f"{prefix}*** ({len(value)} characters)"
+
+
+# What a finding's excerpt hides besides the value it reports: anything near it that looks like
+# personal data or a secret, validated or not (a second address, a key on the next line).
+_SENSITIVE = re.compile(
+    r"(?P<email>[A-Za-z0-9_.%+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)"
+    r"|(?P<ip>(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d))"
+    r"|(?P<secret>(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9_+/=.-]{16,})"  # a long token, masked when it has a digit
+)
+_RUN = re.compile(r"\+?\d[\d ().-]*\d")
+
+
+def scrub(text: str) -> str:
+    """`text` with everything that looks like personal data or a secret masked."""
+    out, pos = [], 0
+    for m in _SENSITIVE.finditer(text):
+        kind, value = m.lastgroup or "", m.group()
+        if kind == "secret" and not _DIGIT.search(value):
+            continue
+        out.append(text[pos:m.start()])
+        out.append(mask(kind, value))
+        pos = m.end()
+    out.append(text[pos:])
+    text = "".join(out)
+    return _RUN.sub(lambda m: _phone(m.group()) if len(_DIGIT.findall(m.group())) >= 7 else m.group(), text)
+
+
+def excerpt(text: str, start: int, end: int, shown: str, width: int = 60) -> str:
+    """The match at text[start:end] shown as `shown`, with some context either side (as
+    `_text.around`), the context scrubbed. The context is cut at whitespace, so no token is
+    split into a piece too short to look sensitive."""
+    lo = text.rfind(" ", 0, max(0, start - width - 100)) + 1
+    hi = text.find(" ", min(len(text), end + width + 100))
+    hi = len(text) if hi < 0 else hi
+    before, after = scrub(text[lo:start]), scrub(text[end:hi])
+    a, b = max(0, len(before) - width // 2), min(len(after), width // 2)
+    head = "…" if a or lo else ""
+    tail = "…" if b < len(after) or hi < len(text) else ""
+    return head + before[a:] + shown + after[:b] + tail

@@ -1,0 +1,129 @@
+"""Where text sits in a record, for the content rules: the turns to scan, the raw field a match
+lies in (Alpaca joins `instruction` and `input` into one user turn), and excerpts around a match."""
+from __future__ import annotations
+
+from typing import Any, Iterator, NamedTuple
+
+from ftdata.model import PREFERENCE, UNPAIRED, Message, Record
+
+
+class Turn(NamedTuple):
+    position: int  # 0-based, in its conversation
+    message: Message
+    rejected: bool  # a turn of the rejected alternative that the chosen conversation lacks
+
+    @property
+    def label(self) -> str:
+        """How a message names it: "assistant turn 2", "rejected assistant turn 2"."""
+        return f"{'rejected ' if self.rejected else ''}{self.message.role or 'unknown'} turn {self.position + 1}"
+
+
+def texts(record: Record) -> tuple[Message, ...]:
+    """Every turn to scan, once: the conversation, then the rejected alternative's own turns (a
+    prompt shared by chosen and rejected is scanned once). A plain tuple, since it is walked for
+    every record by every content rule; `turn_of` names a turn when there is something to report."""
+    rejected = record.rejected
+    if not rejected:
+        return record.messages
+    messages = record.messages
+    return messages + tuple([m for i, m in enumerate(rejected) if i >= len(messages) or messages[i] != m])
+
+
+def joined(record: Record) -> str:
+    """All of `texts(record)` in one string, for the rules' first substring tests: one test on one
+    string is far cheaper than a loop over turns, and most records have nothing to find. The
+    engine runs every record check on a record before the next, so one cached record serves all."""
+    if _last[0] is record:
+        return str(_last[1])
+    text = "\n".join([m.content for m in texts(record)])
+    _last[0], _last[1] = record, text
+    return text
+
+
+_last: list[Any] = [None, ""]
+
+
+def turns(record: Record, roles: frozenset[str] | None = None) -> Iterator[Turn]:
+    """Every turn once, named (only `roles` when given). Costs a generator and a Turn per turn:
+    on the hot path, walk `texts(record)` and call `turn_of` on a hit instead."""
+    for m in texts(record):
+        if roles is None or m.role in roles:
+            yield turn_of(record, m)
+
+
+def turn_of(record: Record, m: Message) -> Turn:
+    """Where a turn returned by `texts` sits: its conversation and position."""
+    for i, other in enumerate(record.messages):
+        if other is m:
+            return Turn(i, m, False)
+    return Turn(next((i for i, other in enumerate(record.rejected or ()) if other is m), 0), m, True)
+
+
+def answers(record: Record) -> tuple[Message, ...] | list[Message]:
+    """The assistant turns a fine-tune learns to write: of preference data the chosen answer only
+    (earlier turns are prompt); of KTO data the answers not labelled undesirable; otherwise every
+    assistant turn without a training weight of 0. Rejected answers are negatives, not judged.
+    Plain messages, as `texts`: `turn_of` names one when there is something to report."""
+    task = record.task
+    if task == PREFERENCE:
+        i = record.final_answer()
+        return (record.messages[i],) if i >= 0 else ()
+    if task == UNPAIRED and record.label is False:
+        return ()
+    return [m for m in record.messages if m.role == "assistant"
+            and (m.weight is None or m.weight != 0 or type(m.weight) not in (int, float))]
+
+
+def fields(record: Record, m: Message) -> tuple[tuple[str, str], ...]:
+    """The raw string fields behind a turn, as (JSON pointer, text): one, except Alpaca's user
+    turn, which joins `instruction` and `input`."""
+    if m.pointer == "/instruction" and record.format == "alpaca":
+        ins, inp = record.raw.get("instruction"), record.raw.get("input")
+        if type(ins) is str and type(inp) is str and inp and m.content == f"{ins}\n\n{inp}":
+            return ("/instruction", ins), ("/input", inp)
+    return ((m.content_pointer, m.content),)
+
+
+def field_at(record: Record, m: Message, pos: int) -> tuple[str, int]:
+    """The JSON pointer of the raw string holding character `pos` of `m.content`, and the
+    position within it. Only Alpaca's user turn joins two fields ("instruction\\n\\ninput")."""
+    if m.pointer == "/instruction" and record.format == "alpaca":
+        ins = record.raw.get("instruction")
+        if type(ins) is str and pos >= len(ins) + 2 and m.content.startswith(ins):
+            return "/input", pos - len(ins) - 2
+    return m.content_pointer, pos
+
+
+def around(text: str, start: int, end: int, width: int = 60, shown: str | None = None) -> str:
+    """The match with some context either side, `shown` standing in for the matched text."""
+    a, b = max(0, start - width // 2), min(len(text), end + width // 2)
+    middle = text[start:end] if shown is None else shown
+    return ("…" if a else "") + text[a:start] + middle + text[end:b] + ("…" if b < len(text) else "")
+
+
+def in_code(text: str, pos: int) -> bool:
+    """Is `pos` inside a fenced code block or an inline code span (backticks on its line)?"""
+    if text.count("```", 0, pos) % 2 or text.count("~~~", 0, pos) % 2:
+        return True
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count("`", line_start, pos) % 2 == 1
+
+
+def looks_like_code(text: str) -> bool:
+    """Is the whole text source code rather than prose (a code answer without fences)?"""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 3 and not (lines and lines[0].lstrip().startswith(CODE_STARTS) and "(" in text):
+        return False
+    code = sum(1 for ln in lines if ln.rstrip().endswith(CODE_ENDINGS) or ln.lstrip().startswith(CODE_STARTS))
+    return code >= max(2, len(lines) // 3)
+
+
+def prompts(record: Record) -> Iterator[str]:
+    """The texts of the user and system turns: what a record is about, for rules that leave
+    records about their subject alone (an answer must not excuse itself)."""
+    return (m.content for m in record.messages if m.role == "user" or m.role == "system")
+
+
+CODE_ENDINGS = ("{", "}", ";", ")", "(", "[", "*/", "->", "=>")
+CODE_STARTS = ("def ", "class ", "import ", "from ", "#include", "return ", "if ", "for ", "while ", "//", "/*",
+               "<", "}", "function ", "const ", "let ", "var ", "public ", "private ", "SELECT ", "print(")
