@@ -65,11 +65,15 @@ def cli() -> None:
               help="Locations shown per rule in text output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are errors.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a TTY).")
+@click.option("--fix", is_flag=True, help="Also write the input with safe fixes (byte-order mark, control characters, "
+              "surrounding whitespace, empty-input markers) to -o; the report is of the input.")
+@click.option("-o", "--output", default=None, metavar="PATH", help="Where --fix writes (never the input).")
 def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_tokens: int | None,
          input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None, label_key: str | None,
          ignore: tuple[str, ...], check_options: tuple[str, ...],
          min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
-         jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None) -> None:
+         jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None, fix: bool,
+         output: str | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
     from ftdata.config import Settings
 
@@ -79,6 +83,8 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
             raise UsageFailure(f"cannot read {p!r}: it {why}")
         if p != "-" and not os.access(p, os.R_OK):
             raise UsageFailure(f"cannot read {p!r}: permission denied")
+    if fix or output is not None:
+        _fix_usage(paths, eval_paths, fix, output)
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
     fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs, "eval": eval_paths,
@@ -115,7 +121,43 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
             click.echo(RENDERERS[output_format](report, False), nl=False)
     except BrokenPipeError:  # `| head`: the reader has seen enough; the verdict stands
         pass
+    if fix and output:
+        _fix(paths[0], output, input_format)
     sys.exit(report.exit_code)
+
+
+def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, output: str | None) -> None:
+    """Refuse an unusable --fix before linting, so that no report precedes the error."""
+    from ftdata.curate.fix import check_output
+
+    if not fix:
+        raise UsageFailure("-o/--output is where --fix writes the fixed data; add --fix or drop -o")
+    if output is None:
+        raise UsageFailure("--fix writes a new file and needs -o PATH (the input is never modified)")
+    if len(paths) > 1:
+        raise UsageFailure(f"--fix writes one file: give one input with -o, not {len(paths)}")
+    if paths[0] == "-" or not os.path.isfile(paths[0]):
+        raise UsageFailure(f"--fix reads {paths[0]!r} twice (lint, then fix) and needs a regular file, "
+                           "not standard input or a pipe")
+    try:
+        for p in paths + eval_paths:
+            check_output(p, output)
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
+
+
+def _fix(path: str, output: str, input_format: str | None) -> None:
+    """Write the fixed copy (see ftdata.curate.fix) and say what changed, on stderr."""
+    from ftdata.curate.fix import fix_file
+
+    try:
+        summary = fix_file(path, output, input_format)
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
+    except (OSError, EOFError) as e:
+        raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
+    wrote = "wrote" if summary.fixed or summary.bom else "wrote a copy to"
+    click.echo(f"{summary.describe()}: {wrote} {output}", err=True)
 
 
 @cli.command()
