@@ -15,7 +15,8 @@ PATTERN = re.compile(
     r"<\|[A-Za-z_][\w.-]{0,30}\|>|<｜[^｜<>\n]{1,30}｜>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
     r"|<(?:bos|eos|pad|unk)>|</s>(?=\s*(?:$|<s>|\[INST\]|<\|))|^<s>(?=\s*\[INST\]|\s*<<SYS>>)")
 # words that make tokens the subject of a record (a question about chat templates or tokenizers)
-_ABOUT_TOKENS = re.compile(r"\btokens?\b|chat template|tokeni[sz]er|prompt format|\bChatML\b|end[- ]of[- ]text token",
+_ABOUT_TOKENS = re.compile(r"\b(?:special|end[- ]of[- ](?:text|sequence|turn)|eos|bos|stop|control)\s+tokens?\b|"
+                           r"\b(?:which|what|this) token\b|chat template|tokeni[sz]er|prompt format|\bChatML\b|end[- ]of[- ]text token",
                            re.IGNORECASE)
 
 
