@@ -4,10 +4,13 @@ records."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import regex
 from rapidfuzz.distance import Indel
@@ -47,3 +50,40 @@ def chat(rows: list[tuple[str, str]], path: Path) -> Path:
                                                      {"role": "assistant", "content": label}]}) + "\n"
                             for text, label in rows), encoding="utf-8")
     return path
+
+
+def read_text(name: str) -> str:
+    path = DATASETS / name
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            return f.read()
+    return path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def records_by_line(name: str) -> dict[int, tuple[int, Any]]:
+    """start line -> (record index, record), found without ftdata's readers."""
+    text = read_text(name)
+    out: dict[int, tuple[int, Any]] = {}
+    if text.lstrip().startswith("["):
+        decoder = json.JSONDecoder()
+        pos = text.index("[") + 1
+        line = 1 + text.count("\n", 0, pos)
+        index = 0
+        while True:
+            while text[pos] in " \t\r\n,":
+                line += text[pos] == "\n"
+                pos += 1
+            if text[pos] == "]":
+                return out
+            value, end = decoder.raw_decode(text, pos)
+            out[line] = (index, value)
+            line += text.count("\n", pos, end)
+            index += 1
+            pos = end
+    index = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            out[n] = (index, json.loads(line))
+            index += 1
+    return out

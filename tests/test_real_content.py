@@ -6,7 +6,6 @@ Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shar
 """
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
@@ -14,31 +13,10 @@ from pathlib import Path
 import pytest
 
 import ftdata
+from independent import DATASETS, records_by_line
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
     pytest.skip("../shared/datasets is absent", allow_module_level=True)
-
-
-def _lines(path: Path) -> list[int]:
-    """1-based start line of each element of a JSON array file written one key per line."""
-    text = path.read_text(encoding="utf-8")
-    starts, depth, line, in_str, esc = [], 0, 1, False, False
-    for ch in text:
-        if ch == "\n":
-            line += 1
-        if in_str:
-            esc, in_str = (False, in_str) if esc else (ch == "\\", ch != '"')
-            continue
-        if ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth == 2:
-                starts.append(line)
-        elif ch in "]}":
-            depth -= 1
-    return starts
 
 
 def _found(path: Path, code: str) -> list[ftdata.Finding]:
@@ -47,14 +25,8 @@ def _found(path: Path, code: str) -> list[ftdata.Finding]:
 
 @pytest.mark.parametrize("name", ["llama_factory/identity.json", "llama_factory/v1_sft_demo.jsonl"])
 def test_unfilled_name_and_author_placeholders(name: str) -> None:
-    path = DATASETS / name
-    if path.suffix == ".json":
-        raw, lines = json.loads(path.read_text(encoding="utf-8")), _lines(path)
-    else:
-        raw = [json.loads(s) for s in path.read_text(encoding="utf-8").splitlines()]
-        lines = list(range(1, len(raw) + 1))
-    want = {line for line, r in zip(lines, raw) if re.search(r"\{\{(name|author)\}\}", json.dumps(r))}
-    found = _found(path, "CNT001")
+    want = {line for line, (_, r) in records_by_line(name).items() if re.search(r"\{\{(name|author)\}\}", json.dumps(r))}
+    found = _found(DATASETS / name, "CNT001")
     assert want and {f.line for f in found} == want
     assert all("{{" in f.message and f.excerpt and "{{" in f.excerpt for f in found)
 
@@ -71,11 +43,10 @@ def test_t0_completions_end_in_a_literal_end_of_text_token() -> None:
 
 
 def test_alpaca_empty_input_markers() -> None:
-    path = DATASETS / "llama_factory" / "alpaca_en_demo.json"
-    raw, lines = json.loads(path.read_text(encoding="utf-8")), _lines(path)
+    name = "llama_factory/alpaca_en_demo.json"
     marker = re.compile(r"^\W*(no\s*-?\s*input|n/?a|none)\W*$", re.IGNORECASE)
-    want = {line for line, r in zip(lines, raw) if marker.match(r.get("input", "") or "x")}
-    found = _found(path, "CNT002")
+    want = {line for line, (_, r) in records_by_line(name).items() if marker.match(r.get("input", "") or "x")}
+    found = _found(DATASETS / name, "CNT002")
     assert len(want) >= 5 and {f.line for f in found} == want
     assert all(f.pointer == "/input" for f in found)
 

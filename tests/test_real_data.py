@@ -5,7 +5,6 @@ Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shar
 """
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
+from independent import records_by_line
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
@@ -80,43 +80,6 @@ SEPARATELY_CHECKED = {"length-outlier"}
 def lint(name: str, model: str | None = None, ignore: tuple[str, ...] = ()) -> ftdata.Report:
     options = {"model": model} if model else {}
     return ftdata.lint(str(DATASETS / name), jobs=1, ignore=ignore, **options)
-
-
-def read_text(name: str) -> str:
-    path = DATASETS / name
-    if path.suffix == ".gz":
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            return f.read()
-    return path.read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=None)
-def records_by_line(name: str) -> dict[int, tuple[int, Any]]:
-    """start line -> (record index, record), found without ftdata's readers."""
-    text = read_text(name)
-    out: dict[int, tuple[int, Any]] = {}
-    if text.lstrip().startswith("["):
-        decoder = json.JSONDecoder()
-        pos = text.index("[") + 1
-        line = 1 + text.count("\n", 0, pos)
-        index = 0
-        while True:
-            while text[pos] in " \t\r\n,":
-                line += text[pos] == "\n"
-                pos += 1
-            if text[pos] == "]":
-                return out
-            value, end = decoder.raw_decode(text, pos)
-            out[line] = (index, value)
-            line += text.count("\n", pos, end)
-            index += 1
-            pos = end
-    index = 0
-    for n, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            out[n] = (index, json.loads(line))
-            index += 1
-    return out
 
 
 def resolves(obj: Any, pointer: str) -> bool:

@@ -34,25 +34,18 @@ def joined(record: Record) -> str:
     string is far cheaper than a loop over turns, and most records have nothing to find. The
     engine runs every record check on a record before the next, so one cached record serves all."""
     if _last[0] is record:
-        return str(_last[1])
+        cached: str = _last[1]
+        return cached
     text = "\n".join([m.content for m in texts(record)])
-    _last[0], _last[1] = record, text
+    _last[:] = record, text
     return text
 
 
-_last: list[Any] = [None, ""]
-
-
-def turns(record: Record, roles: frozenset[str] | None = None) -> Iterator[Turn]:
-    """Every turn once, named (only `roles` when given). Costs a generator and a Turn per turn:
-    on the hot path, walk `texts(record)` and call `turn_of` on a hit instead."""
-    for m in texts(record):
-        if roles is None or m.role in roles:
-            yield turn_of(record, m)
+_last: list[Any] = [None, ""]  # (record, its joined text)
 
 
 def turn_of(record: Record, m: Message) -> Turn:
-    """Where a turn returned by `texts` sits: its conversation and position."""
+    """Where a turn returned by `texts` (or `answers`) sits: its conversation and position."""
     for i, other in enumerate(record.messages):
         if other is m:
             return Turn(i, m, False)
@@ -85,13 +78,11 @@ def fields(record: Record, m: Message) -> tuple[tuple[str, str], ...]:
 
 
 def field_at(record: Record, m: Message, pos: int) -> tuple[str, int]:
-    """The JSON pointer of the raw string holding character `pos` of `m.content`, and the
-    position within it. Only Alpaca's user turn joins two fields ("instruction\\n\\ninput")."""
-    if m.pointer == "/instruction" and record.format == "alpaca":
-        ins = record.raw.get("instruction")
-        if type(ins) is str and pos >= len(ins) + 2 and m.content.startswith(ins):
-            return "/input", pos - len(ins) - 2
-    return m.content_pointer, pos
+    """The JSON pointer of the raw string (of `fields`) holding character `pos` of `m.content`,
+    and the position within it."""
+    parts = fields(record, m)
+    head = len(parts[0][1]) + 2  # "instruction\n\ninput"
+    return (parts[1][0], pos - head) if len(parts) > 1 and pos >= head else (parts[0][0], pos)
 
 
 def around(text: str, start: int, end: int, width: int = 60, shown: str | None = None) -> str:

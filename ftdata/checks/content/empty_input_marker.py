@@ -60,9 +60,11 @@ class EmptyInputMarker(RecordCheck):
     def check(self, record: Record) -> Iterator[Finding]:
         for m in texts(record):
             if m.pointer == "/instruction" or len(m.content) <= _SHORT:
-                for pointer, text in fields(record, m):
+                parts = fields(record, m)
+                for pointer, text in parts:
                     found = marker(text, m.role, pointer in OPTIONAL)
-                    if found is not None and not (pointer == "/input" and found in m.content[:-len(text)].lower()):
+                    # an input "None" to "What is None in Python?" is the input, not a marker
+                    if found is not None and not (pointer == "/input" and found in parts[0][1].lower()):
                         where = "input" if pointer == "/input" else turn_of(record, m).label
                         yield self.finding(f"{where} is the empty-input marker {text.strip()!r}, not empty content",
                                            record, pointer, text)

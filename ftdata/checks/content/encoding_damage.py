@@ -51,13 +51,7 @@ class EncodingDamage(RecordCheck):
         elif CONTROL.search(whole) is None and ANY.search(whole) is None and MOJIBAKE.search(whole) is None:
             return
         for message in texts(record):
-            text = message.content
-            if text.isascii():
-                control = CONTROL.search(text)
-                if control is not None:
-                    yield self._found(record, message, control.start(), control.end(), _control(text, control.group()))
-                continue
-            for start, end, what in _damage(text):
+            for start, end, what in _damage(message.content):
                 yield self._found(record, message, start, end, what)
 
     def _found(self, record: Record, message: Message, start: int, end: int, what: str) -> Finding:
@@ -80,10 +74,12 @@ def _control(text: str, char: str) -> str:
 
 
 def _damage(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, what) of each kind of damage in non-ASCII text."""
+    """(start, end, what) of each kind of damage in a text; ASCII text can have only control characters."""
     control = CONTROL.search(text)
     if control is not None:
         yield control.start(), control.end(), _control(text, control.group())
+    if text.isascii():
+        return
     bad = text.find(REPLACEMENT)
     if bad >= 0:
         yield bad, bad + 1, (f"has {text.count(REPLACEMENT)} replacement character(s) U+FFFD: "

@@ -55,14 +55,14 @@ class KnowledgeInjection(DatasetCheck):
             return
         picked = np.unique(rows[np.linspace(0, len(rows) - 1, min(SAMPLE, len(rows))).astype(np.int64)])
         records = data.fetch(picked)
-        judged = [r for r in (records.get(int(i)) for i in picked) if r is not None]
+        judged = [(int(i), records[int(i)]) for i in picked if int(i) in records]  # rows that could be re-read
         if len(judged) < 20:
             return
-        facts = [r for r in judged if self._factual(r)]
+        facts = [row for row, r in judged if self._factual(r)]
         share = len(facts) / len(judged)
         if share < self.options.min_share:
             return
-        examples = tuple(data.location(int(i)) for i, r in zip(picked, judged) if r in facts)[:5]
+        examples = data.locations(facts[:5])
         yield self.finding(
             f"{share:.0%} of {len(judged):,} sampled records are factual questions answered by short statements "
             f"dense in numbers, dates and names: this looks like teaching facts, which fine-tuning does poorly (the "

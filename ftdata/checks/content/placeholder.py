@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from ftdata.checks.base import RecordCheck
-from ftdata.checks.content._text import around, field_at, in_code, joined, prompts, looks_like_code, texts, turn_of
+from ftdata.checks.content._text import around, field_at, in_code, joined, looks_like_code, prompts, texts, turn_of
 from ftdata.model import Finding, Record, Severity
 
 _WORDS = (r"your|insert|enter|add|recipient(?:'s)?|company|client|customer|candidate|employer|manager|first|last|full"
@@ -24,11 +24,10 @@ PATTERNS = {
 # words in a record that make template syntax or filler text the subject, not a leftover
 _ABOUT_TEMPLATES = re.compile(r"templat|jinja|handlebars|mustache|liquid|django|flask|vue|angular|ansible|helm"
                               r"|placeholder|\{%|lorem|fill[- ]in|form letter|mail merge", re.IGNORECASE)
-_GATES = tuple(PATTERNS.values())
-# characters a match may not follow: "${{ github.x }}" is a CI expression, "items[name]" indexing
-# (tested in Python: a lookbehind in front of the pattern would cost the engine its fast search)
-_AFTER_FORBIDS = {"braces": frozenset("$#%"), "brackets": frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                     "0123456789_])[")}
+_GATES = tuple(gate for gate, _ in PATTERNS.values())
+# what a match may not follow: "${{ github.x }}" is a CI expression, "items[name]" indexing (tested
+# in Python: a lookbehind in front of a pattern would cost the engine its fast literal search)
+_NOT_AFTER = {"braces": "$#%", "brackets": "_])["}
 # prompts asking for a document the user will send, where "[Your Name]" slots are the convention
 _DRAFT = re.compile(r"\b(?:letter|e-?mail|message|note|invitation|invite|announcement|speech|toast|post|advert|ad|"
                     r"press release|job (?:description|posting|ad)|form|card|memo|newsletter|reply|script|bio|"
@@ -37,6 +36,17 @@ _COMMENT = re.compile(r"//|#|/\*|<!--|--|\*")  # a TODO in a code comment quoted
 _KINDS = {"braces": "template variable", "brackets": "bracketed placeholder", "angle": "placeholder",
           "todo": "TODO marker", "fixme": "FIXME marker", "lorem": "lorem ipsum filler"}
 _ANY_ROLE = frozenset({"braces", "angle"})  # users paste forms with "[Your Name]" and their own TODOs
+
+
+def _excused(text: str, start: int, kind: str) -> bool:
+    """Is the match at `start` code rather than a leftover: after "$" or a name (an expression,
+    an index), in a code span, or a TODO in a quoted code comment?"""
+    before = text[start - 1:start]
+    if before and (before in _NOT_AFTER.get(kind, "") or kind == "brackets" and before.isalnum()):
+        return True
+    if kind in ("todo", "fixme") and _COMMENT.search(text, text.rfind("\n", 0, start) + 1, start):
+        return True
+    return in_code(text, start)
 
 
 class Placeholder(RecordCheck):
@@ -63,7 +73,7 @@ class Placeholder(RecordCheck):
 
     def check(self, record: Record) -> Iterator[Finding]:
         whole = joined(record)
-        if not any(gate in whole for gate, _ in _GATES):
+        if not any(gate in whole for gate in _GATES):
             return
         about: bool | None = None
         for message in texts(record):
@@ -75,10 +85,7 @@ class Placeholder(RecordCheck):
             matches = sorted(((m, kind) for kind, pattern in hits for m in pattern.finditer(text)),
                              key=lambda hit: hit[0].start())
             for match, kind in matches:
-                if _AFTER_FORBIDS.get(kind, "") and text[match.start() - 1:match.start()] in _AFTER_FORBIDS[kind]:
-                    continue
-                if message.role == "user" and kind not in _ANY_ROLE or in_code(text, match.start()) \
-                        or kind in ("todo", "fixme") and _COMMENT.search(text, text.rfind("\n", 0, match.start()) + 1, match.start()):
+                if message.role == "user" and kind not in _ANY_ROLE or _excused(text, match.start(), kind):
                     continue
                 if code is None:
                     code = looks_like_code(text)
@@ -89,6 +96,6 @@ class Placeholder(RecordCheck):
                 if kind == "brackets" and any(_DRAFT.search(t) for t in prompts(record)):
                     continue
                 pointer, _ = field_at(record, message, match.start())
-                yield self.finding(f"{turn_of(record, message).label} has an unfilled {_KINDS[kind]} {match.group()!r}", record,
-                                   pointer, around(text, match.start(), match.end()))
+                yield self.finding(f"{turn_of(record, message).label} has an unfilled {_KINDS[kind]} {match.group()!r}",
+                                   record, pointer, around(text, match.start(), match.end()))
                 break  # one finding per turn: the first placeholder names the defect

@@ -5,7 +5,7 @@ import re
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.content._text import around, in_code, looks_like_code, texts, turn_of
+from ftdata.checks.content._text import answers, around, in_code, looks_like_code, turn_of
 from ftdata.config import Settings
 from ftdata.model import PREFERENCE, Finding, Record, Severity
 
@@ -72,11 +72,10 @@ class Refusal(DatasetCheck):
     def collect(self, record: Record, settings: Settings) -> Any:
         """(turn label, JSON pointer, kind, excerpt) of the first refusing answer, or None; and
         whether the record has an answer to count at all (False)."""
-        if record.task == PREFERENCE or record.label is False or "assistant" not in record.roles:
+        trained = answers(record) if record.task != PREFERENCE else ()
+        if not trained:
             return False
-        for message in texts(record):
-            if message.role != "assistant":
-                continue
+        for message in trained:
             head = message.content[:_HEAD]
             if _GATE.search(head) is None:
                 continue
