@@ -41,8 +41,6 @@ MAKE_MEDIA = re.compile(
 # a request whose answer can be text after all: code, SVG, ASCII art, a plot script, a prompt
 _AS_TEXT = re.compile(r"\b(?:code|css|html|svg|ascii|program|script|python|javascript|matlab|latex|tikz|mermaid|"
                       r"graphviz|matplotlib|plot|prompt|description|describe|caption|function|api)\b", re.IGNORECASE)
-# substrings every pattern needs one of, tested on a window of each prompt before any pattern
-_GATES = ("ttach", "pload", "://", "mage", "ictur", "hoto", "creensho", "ideo", "udio", "hart", "igure")
 WINDOW = 200  # characters at each end of a prompt: where its instruction is, not in a quoted passage
 _MEDIA_KEYS = frozenset({"images", "image", "videos", "video", "audios", "audio", "image_url", "input_audio"})
 _KINDS = ((ATTACHED, "refers to an attachment the model never sees"),
@@ -77,7 +75,7 @@ class UnseenContext(RecordCheck):
                 continue
             text = message.content
             for start, window in _windows(text):
-                if not any(g in window for g in _GATES):
+                if not _gated(window):
                     continue
                 for pattern, what in _KINDS:
                     match = pattern.search(window)
@@ -90,6 +88,13 @@ class UnseenContext(RecordCheck):
                     yield self.finding(f"{turn_of(record, message).label} {what}: {match.group().strip()!r}",
                                        record, pointer, around(text, a, b))
                     return
+
+
+def _gated(text: str) -> bool:
+    """Does the text hold a stem every pattern needs? Written out: a loop over the stems costs
+    twice as much, and this runs on every prompt."""
+    return ("mage" in text or "://" in text or "ictur" in text or "hoto" in text or "ideo" in text or "udio" in text
+            or "ttach" in text or "pload" in text or "creensho" in text or "hart" in text or "igure" in text)
 
 
 def _windows(text: str) -> tuple[tuple[int, str], ...]:
