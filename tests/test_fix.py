@@ -126,6 +126,14 @@ def test_nothing_to_fix_is_a_byte_copy(tmp_path: Path) -> None:
     assert not summary.fixed and not summary.bom and summary.describe() == "nothing to fix in 5 records"
 
 
+def test_a_line_that_is_not_utf8_is_copied_not_mended(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(line(chat("Hi ", "Yo"))[:-3] + b"\xff\"}]}\n")  # valid JSON but for one byte
+    summary = fixed(src, tmp_path / "out.jsonl")
+    assert (tmp_path / "out.jsonl").read_bytes() == src.read_bytes()
+    assert summary.records == 1 and summary.describe() == "nothing to fix in 1 record"
+
+
 # -- whitespace that is syntax, fields that must not become empty ------------------------------------
 def test_hh_rlhf_whitespace_untouched(tmp_path: Path) -> None:
     plain = {"chosen": "\n\nHuman: Hi there \n\nAssistant: Hello ",
@@ -155,6 +163,7 @@ def test_whitespace_that_is_syntax_or_content_stays(tmp_path: Path, record: dict
     got = json.loads((tmp_path / "out.jsonl").read_bytes())
     if record.get("messages", [{}])[-1].get("content", "").endswith("\n"):  # the code answer: trailing newline only
         assert got["messages"][1]["content"] == "    x = 1\n    y = 2" and got["messages"][0] == record["messages"][0]
+        assert [f.values for f in summary.examples] == [(("/messages/1/content", (WHITESPACE,)),)]
     else:
         assert got == record and not summary.fixed
 
@@ -191,10 +200,11 @@ def test_content_parts_and_other_formats(tmp_path: Path) -> None:
 def test_lenient_json_is_kept_lenient(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_bytes(b'{"messages": [{"role": "user", "content": "Hi "}, {"role": "assistant", "content": "Yo"}],'
-                    b' "score": NaN, "big": 123456789012345678901234567890}\n')
+                    b' "score": NaN, "big": 123456789012345678901234567890, "half": "\\ud800"}\n')
     fixed(src, tmp_path / "out.jsonl")
     out = (tmp_path / "out.jsonl").read_bytes()
     assert b"NaN" in out and b"123456789012345678901234567890" in out and b'"Hi"' in out
+    assert b'"\\ud800"' in out  # a lone surrogate can only be written escaped
 
 
 def test_fixed_problems_are_gone_on_relint(tmp_path: Path) -> None:
@@ -220,6 +230,10 @@ def test_existing_output_replaced_only_on_success(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('[{"instruction": "Hi ", "output": "Yo"},\n {"instruction": "x", "output": ', encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
+        fixed(broken, out)
+    assert out.read_bytes() == b"old"
+    broken.write_bytes(b'[{"instruction": "Hi ", "output": "Yo \xff"}]')
+    with pytest.raises(ValueError, match="not valid UTF-8"):
         fixed(broken, out)
     assert out.read_bytes() == b"old"
     good = tmp_path / "good.json"
@@ -268,6 +282,7 @@ BAD_INVOCATIONS = {
     "missing folder": ([IN, "--fix", "-o", "{tmp}/no/out.jsonl"], "does not exist"),
     "output is a directory": ([IN, "--fix", "-o", "{tmp}"], "is a directory"),
     "output is stdout": ([IN, "--fix", "-o", "-"], "not '-'"),
+    "output is empty": ([IN, "--fix", "-o", ""], "give a path"),
 }
 
 

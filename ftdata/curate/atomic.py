@@ -5,7 +5,7 @@ import gzip
 import os
 import tempfile
 from contextlib import contextmanager
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 
 @contextmanager
@@ -29,3 +29,24 @@ def atomic_writer(path: str) -> Iterator[IO[bytes]]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def check_target(output: str, inputs: Iterable[str]) -> None:
+    """Raise ValueError unless `output` can be written without touching any of `inputs` (the
+    same file under another name or through a link counts): a writable path in an existing folder."""
+    for path in inputs:
+        if path != "-" and same_file(path, output):
+            raise ValueError(f"refusing to overwrite the input: output {output!r} is the input file {path!r}")
+    if os.path.isdir(output):
+        raise ValueError(f"cannot write {output!r}: it is a directory")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise ValueError(f"cannot write {output!r}: the folder {folder!r} does not exist")
+
+
+def same_file(a: str, b: str) -> bool:
+    """Do two paths name one existing file?"""
+    try:
+        return os.path.exists(b) and os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)

@@ -13,7 +13,7 @@ from typing import Any, Iterator, NamedTuple
 import orjson
 
 from ftdata.config import Settings
-from ftdata.curate.atomic import atomic_writer
+from ftdata.curate.atomic import atomic_writer, check_target
 from ftdata.checks.base import Dataset
 from ftdata.io import BOM, container_of, open_binary
 from ftdata.records import jsonl_lines, records_of
@@ -54,11 +54,9 @@ def dedupe(path: str, output: str, keep: str = "first", near: bool = True, again
     for p in (path, against):
         if p is not None and not os.path.isfile(p):
             raise ValueError(f"dedupe reads {p!r} twice and needs a regular file, not a stream or pipe")
-    if _same(path, output) or _same(path, rejects_path(output)) or (against and _same(against, output)):
-        raise ValueError(f"refusing to overwrite the input: output {output!r} is an input file")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise ValueError(f"cannot write {output!r}: the folder {folder!r} does not exist")
+    inputs = (path,) if against is None else (path, against)
+    check_target(output, inputs)
+    check_target(rejects_path(output), inputs)
     settings = _settings(settings or Settings(), near, against)
     result = engine.lint_file(path, settings)
     broken = [f for f in result.findings if f.rule == "FMT001" and f.record_index is None]
@@ -165,10 +163,3 @@ def _write(path: str, output: str, dropped: set[int]) -> None:
         for _, index, raw in jsonl_lines(stream):
             if index is None or index not in dropped:
                 out.write(raw)
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)

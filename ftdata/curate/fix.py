@@ -18,7 +18,6 @@ in .gz, and written atomically (see atomic.py).
 from __future__ import annotations
 
 import json
-import os
 import re
 from array import array
 from collections import Counter
@@ -31,7 +30,8 @@ from ftdata import formats
 from ftdata.checks.content._chars import strip_control
 from ftdata.checks.content._text import fields
 from ftdata.checks.content.empty_input_marker import OPTIONAL, marker
-from ftdata.curate.atomic import atomic_writer
+from ftdata.checks.format._util import resolve
+from ftdata.curate.atomic import atomic_writer, check_target
 from ftdata.formats.base import Format
 from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
 from ftdata.model import Message, Record
@@ -39,6 +39,8 @@ from ftdata.records import jsonl_lines, make_record
 
 CONTROL, WHITESPACE, MARKER = "control", "whitespace", "marker"
 KINDS = (CONTROL, WHITESPACE, MARKER)
+_WORDS = {CONTROL: "with control characters", WHITESPACE: "with surrounding whitespace",
+          MARKER: "empty-input marker"}
 EXAMPLES = 100  # fixed records whose changes a summary keeps
 _VERBATIM = frozenset({"hh-rlhf", "text"})  # formats whose text is trained on as it stands
 _CONCATENATED = frozenset({"prompt-completion", "prompt-only", "preference", "kto"})  # when a side is a string
@@ -73,28 +75,22 @@ class FixSummary:
 
     def describe(self) -> str:
         """One line: "fixed 12 values in 9 records (3 with control characters, ...)"."""
-        counts = self.kinds
-        words = {CONTROL: "with control characters", WHITESPACE: "with surrounding whitespace",
-                 MARKER: "empty-input marker"}
-        detail = ", ".join(f"{counts[k]:,} {words[k]}{'s' if k == MARKER and counts[k] > 1 else ''}"
-                           for k in KINDS if counts[k])
-        parts = [f"fixed {self.values:,} value{'s' * (self.values != 1)} in {len(self.fixed):,} "
-                 f"record{'s' * (len(self.fixed) != 1)} ({detail})"] if self.fixed else []
-        parts += ["removed the byte-order mark"] if self.bom else []
-        return " and ".join(parts) or f"nothing to fix in {self.records:,} records"
+        parts = []
+        if self.fixed:
+            n, fixed, kinds = self.values, len(self.fixed), self.kinds
+            detail = ", ".join(f"{kinds[k]:,} {_WORDS[k]}{'s' * (k == MARKER and kinds[k] > 1)}"
+                               for k in KINDS if kinds[k])
+            parts.append(f"fixed {n:,} value{'s' * (n != 1)} in {fixed:,} record{'s' * (fixed != 1)} ({detail})")
+        if self.bom:
+            parts.append("removed the byte-order mark")
+        return " and ".join(parts) or f"nothing to fix in {self.records:,} record{'s' * (self.records != 1)}"
 
 
 def check_output(path: str, output: str) -> None:
     """Raise ValueError unless `output` can be written without touching the input `path`."""
-    if output == "-":
-        raise ValueError("the fixed data is written to a file: give a path, not '-'")
-    if path != "-" and _same(path, output):
-        raise ValueError(f"refusing to overwrite the input: output {output!r} is the input file {path!r}")
-    if os.path.isdir(output):
-        raise ValueError(f"cannot write {output!r}: it is a directory")
-    folder = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(folder):
-        raise ValueError(f"cannot write {output!r}: the folder {folder!r} does not exist")
+    if output in ("-", ""):
+        raise ValueError(f"the fixed data is written to a file: give a path, not {output!r}")
+    check_target(output, (path,))
 
 
 def fix_file(path: str, output: str, input_format: str | None = None) -> FixSummary:
@@ -117,27 +113,19 @@ def fix_file(path: str, output: str, input_format: str | None = None) -> FixSumm
 def _fix_jsonl(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | None, summary: FixSummary) -> None:
     summary.bom = stream.peek(len(BOM))[:len(BOM)] == BOM  # type: ignore[attr-defined]
     for line, index, raw in jsonl_lines(stream):  # without the byte-order mark
-        if index is None:
-            out.write(raw)
-            continue
-        summary.records += 1
-        body = raw.rstrip(b"\r\n")
-        loaded = _load(body)
-        if loaded is None:
-            out.write(raw)
-            continue
-        value, exact = loaded
-        values = _fix_object(value, forced, path, line, index)
-        if values:
-            summary.add(RecordFix(index, line, values))
-        out.write(_dumps(value, exact) + raw[len(body):] if values else raw)  # the line's own ending
+        if index is not None:
+            summary.records += 1
+            body = raw.rstrip(b"\r\n")
+            loaded = _load(body)  # None: not JSON, copied as it is
+            if loaded is not None and _fix_record(loaded[0], forced, path, line, index, summary):
+                raw = _dumps(*loaded) + raw[len(body):]  # the line's own ending
+        out.write(raw)
 
 
 def _fix_json(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | None, summary: FixSummary) -> None:
     """A JSON array element by element; a file of several top-level values (pretty-printed
     objects one after another) is written back as such."""
-    head = stream.peek(1 << 16)  # type: ignore[attr-defined]
-    in_array = (head[len(BOM):] if head.startswith(BOM) else head).lstrip().startswith(b"[")
+    in_array = stream.peek(1 << 16).removeprefix(BOM).lstrip().startswith(b"[")  # type: ignore[attr-defined]
     out.write(b"[" if in_array else b"")
     for item in iter_json_values(stream):
         if isinstance(item, ReadProblem):
@@ -150,23 +138,30 @@ def _fix_json(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | Non
         line, value = item
         index = summary.records
         summary.records += 1
-        values = _fix_object(value, forced, path, line, index)
-        if values:
-            summary.add(RecordFix(index, line, values))
+        _fix_record(value, forced, path, line, index, summary)
         data = _dumps(value, exact=False, indent=True)
-        out.write((b"\n  " if index == 0 else b",\n  ") + data.replace(b"\n", b"\n  ") if in_array else data + b"\n")
+        out.write((b",\n  " if index else b"\n  ") + data.replace(b"\n", b"\n  ") if in_array else data + b"\n")
     out.write((b"\n]\n" if summary.records else b"]\n") if in_array else b"")
+
+
+def _fix_record(obj: Any, forced: Format | None, path: str, line: int, index: int, summary: FixSummary) -> bool:
+    """Fix one raw record in place and note it in `summary`; whether anything changed."""
+    values = _fix_object(obj, forced, path, line, index)
+    if values:
+        summary.add(RecordFix(index, line, values))
+    return bool(values)
 
 
 def _fix_object(obj: Any, forced: Format | None, path: str, line: int,
                 index: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Fix one raw record in place; the (pointer, kinds) of each value changed."""
-    fmt = forced or formats.detect(obj)
-    if fmt is None or type(obj) is not dict:
+    fmt = (forced or formats.detect(obj)) if type(obj) is dict else None
+    if fmt is None:
         return ()
     record = make_record(fmt, obj, path, line, index)
     seen: set[str] = set()
-    edits: list[tuple[Any, Any, str, str, tuple[str, ...]]] = []
+    changed: list[tuple[str, tuple[str, ...]]] = []
+    writes: list[tuple[Any, Any, str]] = []  # applied at the end: every decision is taken on the record as read
     for m in record.messages + (record.rejected or ()):  # a prompt shared by chosen and rejected: once
         for pointer, text in fields(record, m):
             if pointer in seen:
@@ -178,10 +173,11 @@ def _fix_object(obj: Any, forced: Format | None, path: str, line: int,
                         and _may_empty(fmt, obj, record, parent, key):
                     new, kinds = "", kinds + (MARKER,)
                 if kinds:
-                    edits.append((parent, key, new, where, kinds))
-    for parent, key, new, _, _ in edits:
+                    writes.append((parent, key, new))
+                    changed.append((where, kinds))
+    for parent, key, new in writes:
         parent[key] = new
-    return tuple((pointer, kinds) for _, _, _, pointer, kinds in edits)
+    return tuple(changed)
 
 
 def _strings(obj: Any, pointer: str, text: str) -> list[tuple[Any, Any, str, bool]]:
@@ -195,17 +191,17 @@ def _strings(obj: Any, pointer: str, text: str) -> list[tuple[Any, Any, str, boo
         return [(parent, key, pointer, value == text)]
     if type(value) is not list:  # a missing field, a value of the wrong type: left alone
         return []
-    found: list[tuple[Any, Any, str, bool]] = []
+    parts: list[tuple[Any, Any, str]] = []
     for i, part in enumerate(value):
         if type(part) is str:
-            found.append((value, i, f"{pointer}/{i}", False))
+            parts.append((value, i, f"{pointer}/{i}"))
         elif type(part) is dict and not _NOT_TEXT.search(str(part.get("type", ""))):
-            k = "text" if type(part.get("text")) is str else "value" if type(part.get("value")) is str else None
+            k = next((k for k in ("text", "value") if type(part.get(k)) is str), None)
             if k:
-                found.append((part, k, f"{pointer}/{i}/{k}", False))
-    if "\n".join(p[k] for p, k, _, _ in found) != text:  # not the parts the format reads: left alone
+                parts.append((part, k, f"{pointer}/{i}/{k}"))
+    if "\n".join(p[k] for p, k, _ in parts) != text:  # not the parts the format reads: left alone
         return []
-    return [(p, k, where, len(found) == 1) for p, k, where, _ in found]
+    return [(p, k, where, len(parts) == 1) for p, k, where in parts]
 
 
 def _fix_text(text: str, trim: bool) -> tuple[str, tuple[str, ...]]:
@@ -255,21 +251,12 @@ def _shape(messages: tuple[Message, ...], rejected: tuple[Message, ...] | None) 
 
 def _locate(obj: Any, pointer: str) -> tuple[Any, Any]:
     """The container and key (or list index) a JSON pointer names, or (None, None)."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")] if pointer else []
-    if not tokens:
-        return None, None
-    node = obj
-    for i, token in enumerate(tokens):
-        key: Any = token
-        if type(node) is list:
-            if not token.isdigit() or int(token) >= len(node):
-                return None, None
-            key = int(token)
-        elif type(node) is not dict or token not in node:
-            return None, None
-        if i == len(tokens) - 1:
-            return node, key
-        node = node[key]
+    head, slash, last = pointer.rpartition("/")
+    parent, key = resolve(obj, head), last.replace("~1", "/").replace("~0", "~")
+    if slash and type(parent) is dict and key in parent:
+        return parent, key
+    if slash and type(parent) is list and key.isdigit() and int(key) < len(parent):
+        return parent, int(key)
     return None, None
 
 
@@ -300,11 +287,3 @@ def _dumps(value: Any, exact: bool, indent: bool = False) -> bytes:
         return json.dumps(value, ensure_ascii=False, **layout).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: only escaped can it be written
         return json.dumps(value, **layout).encode("ascii")
-
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
