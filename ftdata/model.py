@@ -43,6 +43,13 @@ class Message(NamedTuple):
     name: Any = None
 
     @property
+    def trained(self) -> bool:
+        """Is the turn learnt from, as far as its own weight says? (A weight of 0 excludes it; a
+        weight of another type is the schema's to report, not a reason to skip the turn.)"""
+        w = self.weight
+        return w is None or w != 0 or type(w) not in (int, float)
+
+    @property
     def content_pointer(self) -> str:
         return f"{self.pointer}/{self.content_key}" if self.content_key else self.pointer
 

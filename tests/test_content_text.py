@@ -109,18 +109,17 @@ def test_truncation_messages_say_where() -> None:
 
 @pytest.mark.parametrize(("text", "where"), [
     ("```\ncode\n```", None),
-    ("```python\ncode", (1,)),
-    ("text\n\n```\na\n```\n\n~~~sh\nb\n", (7,)),
+    ("```python\ncode", (1, None)),
+    ("text\n\n```\na\n```\n\n~~~sh\nb\n", (7, None)),
     ("````\n```\ninner\n```\n````", None),
-    ("````\n```\ninner\n```\n", (1,)),
+    ("````\n```\ninner\n```\n", (1, None)),
     ("```x``` and ```y```", None),
     ("```\nx = 1\n``` then more", (1, 3)),
     ("```\nx\n```\ntext\n```", None),  # a stray closing fence last
-    ("Here it is:\n```python", (2,)),  # a block begun with a language and nothing in it
+    ("Here it is:\n```python", (2, None)),  # a block begun with a language and nothing in it
 ])
-def test_open_fence(text: str, where: tuple[int, ...] | None) -> None:
-    found = open_fence(text)
-    assert (None if found is None else tuple(x for x in found if x is not None)) == where
+def test_open_fence(text: str, where: tuple[int, int | None] | None) -> None:
+    assert open_fence(text) == where
 
 
 @pytest.mark.parametrize(("line", "opener"), [
@@ -152,14 +151,14 @@ def test_answers_are_what_is_trained(tmp_path: Path) -> None:
     rows = [
         {"prompt": "Q?", "chosen": "Good.", "rejected": "Bad and the"},
         {"messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "Cut and the"}], "label": False},
-        {"messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A", "weight": 0},
+        {"messages": [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A and the", "weight": 0},
                       {"role": "user", "content": "Q2?"}, {"role": "assistant", "content": "B", "weight": 1}]},
     ]
     path = tmp_path / "mixed.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     got = [[m.content for m in answers(r)] for r in ftdata.records(str(path))]
     assert got == [["Good."], [], ["B"]]
-    assert not TruncatedAnswer().run(ftdata.records(str(path)))
+    assert not TruncatedAnswer().run(ftdata.records(str(path)))  # each answer left out ends cut
 
 
 # -- repetition ------------------------------------------------------------------------------------
@@ -181,23 +180,34 @@ def test_repetition_finds_the_loop(text: str, unit: str, repeats: int) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Here is your list:\n- Buy milk\n- Buy eggs\n- Buy bread\n- Buy butter\n- Buy jam\n- Buy tea\n- Buy coffee\n",
+    "Here is your list:\n- Buy milk\n- Buy eggs\n- Buy bread\n- Buy butter\n- Buy jam\n- Buy tea\n- Buy coffee\n"
+    "- Buy rice\n",
     "Your teacher is a jerk. Your teacher is a fool. Your teacher is a failure. Your teacher is a loser. "
     "Your teacher is a bore. Your teacher is a clown.",
     "| Name | Phone |\n|---|---|\n" + "| N/A | N/A |\n" * 10,
     '<div class="grid">\n' + '  <div class="cell"></div>\n' * 6 + "</div>",
-    "print('hello')\n" * 6,
+    "print('hello')\n" * 8,
     ("The rain falls on the town.\nAnd still the river runs.\nThe bells ring at dusk.\nAnd still the river runs.\n") * 3,
     "Verse: the days are long.\nChorus: summer, stay with me tonight\n" * 3,
     "-" * 80 + "\nSection\n" + "=" * 80,
     "Here it is: 1" + "0" * 200,
-    "No no no no no no no.",
     "For example, apples are fruit. For example, carrots are vegetables. For example, rice is a grain. These are "
     "common foods, each from a different group of the food pyramid, which is used in nutrition.",
-    "I cannot help. Why? I cannot help. Sorry. I cannot help. No. I cannot help. Stop. I cannot help.",
 ])
 def test_repetition_leaves_structure_alone(text: str) -> None:
+    assert len(text) >= 100  # shorter answers are not judged at all
     assert repetition(text) is None
+
+
+def test_repetition_needs_twice_the_repeats_between_others() -> None:
+    """One word, or a sentence recurring between others, counts from 10 repeats (a loop from 5):
+    9 are left alone, though a lower threshold shows the unit is found."""
+    word = "I will " + "never " * 9 + "do that, whatever you say to me, and that is all I can tell you now."
+    assert repetition(word) is None and repetition(word, min_repeats=4) is not None
+    assert repetition(word.replace("never ", "never never ", 1)) is not None
+    between = ("I cannot help. Why? I cannot help. Sorry. I cannot help. No. I cannot help. Stop. I cannot help. "
+               "Please ask me something else.")
+    assert repetition(between) is None and repetition(between, min_repeats=2) is not None
 
 
 def test_repetition_thresholds_are_options(tmp_path: Path) -> None:
@@ -214,7 +224,8 @@ def test_repetition_thresholds_are_options(tmp_path: Path) -> None:
 
 def test_repetition_asked_for_is_fine(tmp_path: Path) -> None:
     rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": "I love you. " * 12}]}
-            for q in ("Say 'I love you' twelve times.", "Write a song for my wife.", "How do you feel about me?")]
+            for q in ("Say 'I love you' twelve times.", "Write a song for my wife.", "How do you feel about me?",
+                      "Proofread this: " + "I love you. " * 12)]  # the loop is the prompt's own text
     path = tmp_path / "asked.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     assert [f.line for f in Repetition().run(ftdata.records(str(path)))] == [3]

@@ -52,19 +52,20 @@ def turn_of(record: Record, m: Message) -> Turn:
     return Turn(next((i for i, other in enumerate(record.rejected or ()) if other is m), 0), m, True)
 
 
-def answers(record: Record) -> tuple[Message, ...] | list[Message]:
+def answers(record: Record) -> list[Message]:
     """The assistant turns a fine-tune learns to write: of preference data the chosen answer only
     (earlier turns are prompt); of KTO data the answers not labelled undesirable; otherwise every
-    assistant turn without a training weight of 0. Rejected answers are negatives, not judged.
-    Plain messages, as `texts`: `turn_of` names one when there is something to report."""
+    assistant turn the data trains on (`Message.trained`, the test of FMT028 no-trainable-turn).
+    Rejected answers are negatives, not judged. Plain messages, as `texts`: `turn_of` names one
+    when there is something to report."""
     task = record.task
     if task == PREFERENCE:
         i = record.final_answer()
-        return (record.messages[i],) if i >= 0 else ()
+        return [record.messages[i]] if i >= 0 else []
     if task == UNPAIRED and record.label is False:
-        return ()
-    return [m for m in record.messages if m.role == "assistant"
-            and (m.weight is None or m.weight != 0 or type(m.weight) not in (int, float))]
+        return []
+    # `is None` first: most turns carry no weight, and it is cheaper than the property
+    return [m for m in record.messages if m.role == "assistant" and (m.weight is None or m.trained)]
 
 
 def fields(record: Record, m: Message) -> tuple[tuple[str, str], ...]:

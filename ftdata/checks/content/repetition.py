@@ -7,10 +7,11 @@ from typing import Iterator, NamedTuple
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, RecordCheck
-from ftdata.checks.content._text import answers, turn_of
+from ftdata.checks.content._text import answers, prompts, turn_of
 from ftdata.model import PREFERENCE, SFT, UNPAIRED, Finding, Record, Severity
 
 PROBE = 10  # characters of each probe: short enough to sit inside a repeated sentence
+SHORTEST = 100  # characters: a shorter answer is not judged
 # the prompt asked for repetition ("say it 10 times", "repeat after me"), or for a song or a poem
 _ASKED = re.compile(r"\brepeat|\btimes\b|\bagain and again\b|\bover and over\b|\bchant|\bmantra|\blyric|\bsong"
                     r"|\bpoem|\brefrain|\bchorus", re.IGNORECASE)
@@ -33,21 +34,21 @@ class Loop(NamedTuple):
 def _common(text: str, i: int, j: int, step: int) -> int:
     """How far text[i:] and text[j:] agree (step 1), or text[:i] and text[:j] backwards (step -1):
     compared a slice at a time, since a loop can run to thousands of characters."""
-    k, n = 0, len(text)
+    k = 0
     while True:
         width = 64 if k < 256 else 1024
         if step > 0:
             a, b = text[i + k:i + k + width], text[j + k:j + k + width]
         else:
             a, b = text[max(0, i - k - width):i - k][::-1], text[max(0, j - k - width):j - k][::-1]
-        if a == b and len(a) == width and len(b) == width:
+        if a == b and len(a) == width:
             k += width
             continue
         for x, y in zip(a, b):
             if x != y:
                 break
             k += 1
-        return min(k, n)
+        return k
 
 
 def _unit_at(text: str, pos: int) -> tuple[str, bool]:
@@ -79,7 +80,7 @@ def _unit_at(text: str, pos: int) -> tuple[str, bool]:
         m = _SENTENCE_START.search(stretch)
         a = m.end() if m else len(stretch)
     end = first + right
-    if end < len(text) and text[end] not in "\n" and not stretch.endswith(tuple(_ENDS)):
+    if end < len(text) and text[end] != "\n" and not stretch.endswith(tuple(_ENDS)):
         cut = max(stretch.rfind(c) for c in _ENDS)
         stretch = stretch[:cut + 1] if cut >= 0 else ""
     return stretch[a:] if a < len(stretch) else "", False
@@ -92,7 +93,7 @@ def repetition(text: str, min_repeats: int = 5, min_share: float = 0.3) -> Loop 
     characters, at the quarters and the end, are counted first (at C speed): a repeated stretch
     covering more than a quarter of the text holds one, which then occurs several times."""
     n = len(text)
-    if n < 100:
+    if n < SHORTEST:
         return None
     step = (n - PROBE) // 4
     tried: list[str] = []
@@ -158,11 +159,10 @@ class Repetition(RecordCheck):
         o = self.options
         for m in answers(record):
             text = m.content
-            if len(text) < 100:
+            if len(text) < SHORTEST:  # as repetition() does, without the call: most answers are short
                 continue
             loop = repetition(text, o.min_repeats, o.min_share)
-            if loop is None or any(_ASKED.search(p.content) or loop.unit in p.content
-                                   for p in record.messages if p.role == "user" or p.role == "system"):
+            if loop is None or any(_ASKED.search(p) or loop.unit in p for p in prompts(record)):
                 continue
             start = text.find(loop.unit)
             yield self.finding(f"{turn_of(record, m).label} repeats {loop.shown()!r} {loop.repeats} times "

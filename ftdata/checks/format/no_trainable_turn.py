@@ -28,8 +28,7 @@ class NoTrainableTurn(RecordCheck):
         n = 0
         for m in record.messages:
             if m.role == "assistant":
-                w = m.weight
-                if w is None or w != 0 or type(w) not in (int, float):
+                if m.trained:
                     return
                 n += 1
         if n:
