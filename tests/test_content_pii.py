@@ -16,6 +16,7 @@ from stdnum import luhn
 import ftdata
 from ftdata.checks.content import personal_data, secret
 from ftdata.checks.content._mask import excerpt, mask, scrub
+from ftdata.checks.content._shape import shape
 from ftdata.report import html as html_format
 from ftdata.report import json as json_format
 from ftdata.report import text as text_format
@@ -94,7 +95,28 @@ def test_scrub_and_excerpt_hide_neighbouring_values() -> None:
     assert "k***@f***.com" in shown and key[8:] not in shown and "86.12.45.201" not in shown
 
 
+def test_excerpt_keeps_width_either_side_and_marks_the_cuts() -> None:
+    before, after = "the quick brown fox " * 20, " jumps over the lazy dog" * 20
+    text = before + "kim.lee@fastmail.com" + after
+    start = len(before)
+    shown = excerpt(text, start, start + 20, "k***@f***.com")
+    assert shown == "…" + before[-30:] + "k***@f***.com" + after[:30] + "…"
+    assert excerpt("mail kim.lee@fastmail.com", 5, 25, "k***@f***.com") == "mail k***@f***.com"
+
+
 # -- personal data: each kind, its validator, its traps -------------------------------------------
+@pytest.mark.parametrize("text", [
+    "card 4539 1488 0343 6467", "card 4539-148803-43646", "card 4539148803436467", "IBAN NL81 RABO 0312 3456 78",
+    "call +49 151 23456789", "call (415) 823-2671", "call 415.823.2671", "from 86.12.45.201",
+    "2a00:1450:4001:81c::200e",
+    "version 1.2", "in 2019 and 2020", "12 34 56", "no numbers here", "a:b:c:d", "+1 and +2",
+])
+def test_the_record_gate_is_the_spots_found(text: str) -> None:
+    """`_numbers` (every record pays it) is `_spots` unrolled: they must agree."""
+    sh = shape(text)
+    assert personal_data._numbers(sh) == bool(personal_data._spots(sh))
+
+
 def test_card_needs_luhn_and_a_known_issuer() -> None:
     number = card()
     grouped = " ".join(number[i:i + 4] for i in range(0, 16, 4))
@@ -182,6 +204,18 @@ def test_one_finding_per_value_and_the_kinds_option(tmp_path: Path) -> None:
     assert [f.message for f in only] == [f"user turn 1 has a payment card number '{mask('card', number)}'"]
 
 
+def test_findings_capped_per_kind_and_turn(tmp_path: Path) -> None:
+    first = [f"{name}.park@gmail.com" for name in ("kim", "lena", "ravi", "anna", "omar", "ines", "yuki")]
+    later = ["tom.becker@fastmail.com", "priya.nair@outlook.com"]
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "mail " + ", ".join(first) + f" and charge card {card()}"},
+        {"role": "assistant", "content": "noted " + ", ".join(first[:2] + later)}]}) + "\n", encoding="utf-8")
+    found = [f.message.split(" '")[0] for f in personal_data.PersonalData().run(ftdata.records(str(path)))]
+    assert found == ["user turn 1 has an email address"] * 5 + ["user turn 1 has a payment card number"] \
+        + ["assistant turn 2 has an email address"] * 2
+
+
 # -- secrets --------------------------------------------------------------------------------------
 PROVIDERS = {
     "aws": lambda: "AKIA" + token(16, string.ascii_uppercase + "234567"),
@@ -230,6 +264,18 @@ def test_assigned_values_by_entropy() -> None:
     assert secrets(f'"client_secret": "{value}"') == ["assigned"]
     assert secrets(f"color = '{value}'") == []  # not a secret's name
     assert secrets(f'"client_secret": "{value}"', threshold=secret.entropy(value) + 0.01) == []
+
+
+def test_secrets_capped_per_turn_whatever_their_kind(tmp_path: Path) -> None:
+    values = [PROVIDERS["github"]() for _ in range(3)] + [PROVIDERS["npm"]() for _ in range(3)]
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "keys: " + " ".join(values)},
+        {"role": "assistant", "content": f"{values[0]} is revoked; use {values[5]} or {PROVIDERS['stripe']()}"}]})
+        + "\n", encoding="utf-8")
+    found = [f.message.split(" '")[0] for f in secret.Secret().run(ftdata.records(str(path)))]
+    assert found == ["user turn 1 has a GitHub token"] * 3 + ["user turn 1 has an npm token"] * 2 \
+        + ["assistant turn 2 has an npm token", "assistant turn 2 has a Stripe live key"]
 
 
 # -- no raw value in any rendered output ----------------------------------------------------------

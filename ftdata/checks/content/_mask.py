@@ -7,10 +7,17 @@ finding shows what kind of value it found and enough to find it again, never the
     mask("iban", "DE44 5001 0517 5407 3249 31") -> "DE***31"
     mask("ip", "203.0.113.7")           -> "203.***"
     mask("secret", "ghp_...")           -> "ghp_*** (40 characters)"
+
+`reported` walks a record's turns for both rules: each value once, masked, located, excerpted.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
+from typing import Callable, Hashable, Iterator, Protocol, Sequence, TypeVar
+
+from ftdata.checks.content._text import around, field_at, texts, turn_of
+from ftdata.model import Record
 
 # Provider prefixes a masked secret keeps (they say which credential leaked, and are public);
 # the longest that matches wins, so "sk-proj-" beats "sk-".
@@ -23,7 +30,8 @@ _DIGIT = re.compile(r"\d")
 
 
 def mask(kind: str, value: str) -> str:
-    """`value` masked for display; `kind` is email, phone, card, iban, ip or secret."""
+    """`value` masked for display; `kind` is email, phone, card, iban or ip, any other kind
+    (secret, or a credential's kind: aws, github, ...) is masked as a secret."""
     if kind == "email":
         return _email(value)
     if kind == "phone":
@@ -94,14 +102,53 @@ def scrub(text: str) -> str:
 
 
 def excerpt(text: str, start: int, end: int, shown: str, width: int = 60) -> str:
-    """The match at text[start:end] shown as `shown`, with some context either side (as
-    `_text.around`), the context scrubbed. The context is cut at whitespace, so no token is
-    split into a piece too short to look sensitive."""
+    """`_text.around` the match at text[start:end], shown as `shown`, with the context scrubbed.
+    The context is cut at whitespace first, so no token is split into a piece too short to look
+    sensitive; "…" marks what the cut left out."""
     lo = text.rfind(" ", 0, max(0, start - width - 100)) + 1
     hi = text.find(" ", min(len(text), end + width + 100))
     hi = len(text) if hi < 0 else hi
-    before, after = scrub(text[lo:start]), scrub(text[end:hi])
-    a, b = max(0, len(before) - width // 2), min(len(after), width // 2)
-    head = "…" if a or lo else ""
-    tail = "…" if b < len(after) or hi < len(text) else ""
-    return head + before[a:] + shown + after[:b] + tail
+    before = ("…" if lo else "") + scrub(text[lo:start])
+    after = scrub(text[end:hi]) + ("…" if hi < len(text) else "")
+    return around(before + shown + after, len(before), len(before) + len(shown), width)
+
+
+class Hit(Protocol):
+    """A value a rule found in a turn's text: where, what kind, and its normalised form."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+
+
+H = TypeVar("H", bound=Hit)
+MAX_PER_TURN = 5  # findings per turn (and group): a contact list is one problem, not fifty
+
+
+def reported(record: Record, find: Callable[[str], Sequence[H]], key: Callable[[H], Hashable],
+             group: Callable[[H], str] = lambda hit: "") -> Iterator[tuple[str, H, str, str, str]]:
+    """The hits `find` returns in the record's turns that are worth a finding: the first of each
+    `key` in the record, at most MAX_PER_TURN of each `group` in a turn. Each comes as (turn label,
+    hit, JSON pointer, masked value, excerpt), the excerpt showing the masked value."""
+    seen: set[Hashable] = set()
+    for message in texts(record):
+        text = message.content
+        hits = find(text)
+        if not hits:
+            continue
+        label = turn_of(record, message).label
+        counts: Counter[str] = Counter()
+        for hit in hits:
+            k, g = key(hit), group(hit)
+            if k in seen or counts[g] >= MAX_PER_TURN:
+                continue
+            seen.add(k)
+            counts[g] += 1
+            shown = mask(hit.kind, text[hit.start:hit.end])
+            pointer, _ = field_at(record, message, hit.start)
+            yield label, hit, pointer, shown, excerpt(text, hit.start, hit.end, shown)

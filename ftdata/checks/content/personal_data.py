@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterator, Literal, NamedTuple
+from typing import Collection, Iterator, Literal, NamedTuple
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
@@ -14,19 +14,18 @@ from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
 from ftdata.checks.base import CheckOptions, RecordCheck
-from ftdata.checks.content._mask import excerpt, mask
+from ftdata.checks.content._mask import reported
 from ftdata.checks.content._not_personal import (
     EXAMPLE_IBANS, FILE_TLDS, NANP_TOLL_FREE, OTHER_CCTLDS, PLACEHOLDER_DOMAINS, PLACEHOLDER_LOCAL, PLACEHOLDER_LOCALS,
     PUBLIC_SERVICES, RESERVED_TLDS, ROLE_AFFIXES, ROLE_LOCALS, SAMPLE_IPS, TEST_CARDS, UK_FICTION)
 from ftdata.checks.content._shape import shape
-from ftdata.checks.content._text import field_at, in_code, joined, looks_like_code, texts, turn_of
+from ftdata.checks.content._text import in_code, joined, looks_like_code
 from ftdata.model import Finding, Record, Severity
 
 Kind = Literal["email", "phone", "card", "iban", "ip"]
 KINDS: tuple[Kind, ...] = ("email", "phone", "card", "iban", "ip")
 NAMES = {"email": "an email address", "phone": "a phone number", "card": "a payment card number",
          "iban": "an IBAN", "ip": "an IP address"}
-MAX_PER_TURN = 5  # findings per turn and kind: a contact list is one problem, not fifty
 
 # an address is found from its @: the local part before it, the domain after it
 # (and not a method called on it: x@np.linalg.solve(...), @app.route(...))
@@ -108,25 +107,10 @@ class PersonalData(RecordCheck):
         whole = joined(record)
         if not ("@" in whole or _numbers(shape(whole))):
             return  # most records: no @, no number shaped like the data sought
-        kinds = frozenset(self.options.kinds)
-        seen: set[tuple[str, str]] = set()
-        for message in texts(record):
-            text = message.content
-            hits = find(text, kinds)
-            if not hits:
-                continue
-            turn = turn_of(record, message)
-            counts: dict[str, int] = {}
-            for hit in hits:
-                key = (hit.kind, hit.value)
-                if key in seen or counts.get(hit.kind, 0) >= MAX_PER_TURN:
-                    continue
-                seen.add(key)
-                counts[hit.kind] = counts.get(hit.kind, 0) + 1
-                shown = mask(hit.kind, text[hit.start:hit.end])
-                pointer, _ = field_at(record, message, hit.start)
-                yield self.finding(f"{turn.label} has {NAMES[hit.kind]} {shown!r}", record, pointer,
-                                   excerpt(text, hit.start, hit.end, shown))
+        kinds = self.options.kinds
+        for label, hit, pointer, shown, context in reported(
+                record, lambda text: find(text, kinds), lambda hit: (hit.kind, hit.value), lambda hit: hit.kind):
+            yield self.finding(f"{label} has {NAMES[hit.kind]} {shown!r}", record, pointer, context)
 
 
 # tests on the shape (ftdata.checks.content._shape): 93.184.216.34, 415.555.2671; 2001:db8::1
@@ -193,7 +177,7 @@ def _matches(pattern: re.Pattern[str], text: str, spots: list[int] | None, ascii
                 yield whole
 
 
-def find(text: str, kinds: frozenset[str] = frozenset(KINDS)) -> list[Hit]:
+def find(text: str, kinds: Collection[str] = KINDS) -> list[Hit]:
     """The personal data in `text`, validated, in order; overlapping candidates resolve to the
     first kind that claims them (card, IBAN, phone, IP, email)."""
     sh = shape(text)
@@ -274,7 +258,7 @@ def _personal_email(local: str, domain: str) -> bool:
     domain = domain.lower()
     tld = domain.rsplit(".", 1)[-1]
     if tld in RESERVED_TLDS or tld in FILE_TLDS or domain in PLACEHOLDER_DOMAINS or domain.startswith("example") \
-            or any(domain.endswith("." + d) for d in ("example.com", "example.net", "example.org")) \
+            or domain.endswith((".example.com", ".example.net", ".example.org")) \
             or len(tld) == 2 and tld.upper() not in phonenumbers.SUPPORTED_REGIONS and tld not in OTHER_CCTLDS:
         return False
     base = local.lower().split("+", 1)[0]

@@ -16,9 +16,9 @@ from typing import Iterator, NamedTuple
 from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, RecordCheck
-from ftdata.checks.content._mask import excerpt, mask
+from ftdata.checks.content._mask import reported
 from ftdata.checks.content._shape import shape
-from ftdata.checks.content._text import field_at, joined, texts, turn_of
+from ftdata.checks.content._text import joined
 from ftdata.model import Finding, Record, Severity
 
 _TAIL = r"(?![A-Za-z0-9_-])"
@@ -59,7 +59,6 @@ PLACEHOLDER = re.compile(r"(?i)your|example|sample|placeholder|dummy|fake|here|r
                          r"|test|demo|secret|token|api[_-]?key|x{4}|\*{3}|\.\.\.|…|1234567890|0123456789|abcdef"
                          r"|[<>{}$%]|(.)\1{4}")
 IDENTIFIER = re.compile(r"[A-Za-z_.-]+\d{0,4}|[a-z]+\d*(?:[_.-][a-z]+\d*)+|[\w./-]*/[\w./-]*\.[a-z]{1,5}")
-MAX_PER_TURN = 5
 
 
 class SecretOptions(CheckOptions):
@@ -105,24 +104,11 @@ class Secret(RecordCheck):
     def check(self, record: Record) -> Iterator[Finding]:
         if not _could(shape(joined(record))):
             return  # most records: no long token with a digit, no hf_ token
-        seen: set[str] = set()
-        for message in texts(record):
-            text = message.content
-            hits = find(text, self.options.entropy) if _could(shape(text)) else []
-            if not hits:
-                continue
-            turn = turn_of(record, message)
-            count = 0
-            for hit in hits:
-                if hit.value in seen or count >= MAX_PER_TURN:
-                    continue
-                seen.add(hit.value)
-                count += 1
-                shown = mask("secret", text[hit.start:hit.end])
-                what = KINDS.get(hit.kind) or f"a random-looking value assigned to {hit.name!r}"
-                pointer, _ = field_at(record, message, hit.start)
-                yield self.finding(f"{turn.label} has {what} {shown!r}", record, pointer,
-                                   excerpt(text, hit.start, hit.end, shown))
+        threshold = self.options.entropy
+        for label, hit, pointer, shown, context in reported(
+                record, lambda text: find(text, threshold) if _could(shape(text)) else [], lambda hit: hit.value):
+            what = KINDS.get(hit.kind) or f"a random-looking value assigned to {hit.name!r}"
+            yield self.finding(f"{label} has {what} {shown!r}", record, pointer, context)
 
 
 # Tests on the text's shape (ftdata.checks.content._shape). Every credential the rule knows holds
@@ -173,9 +159,9 @@ def entropy(value: str) -> float:
 
 
 def _placeholder(kind: str, value: str) -> bool:
-    body = value[value.find("_") + 1:] if kind in ("github", "huggingface", "npm", "stripe") else value
     if kind == "jwt":
         return _sample_jwt(value)
+    body = value[value.find("_") + 1:] if kind in ("github", "huggingface", "npm", "stripe") else value
     if kind == "huggingface":  # letters only: a real token mixes cases like random text
         upper = sum(c.isupper() for c in body)
         if not 0.25 <= upper / len(body) <= 0.75:
