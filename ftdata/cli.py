@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ftdata._version import __version__
 from ftdata.formats import NAMES
-from ftdata.report import RENDERERS, Report
+from ftdata.report import FORMATS, RenderOptions, Report
 
 
 class UsageFailure(Exception):
@@ -44,7 +44,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text",
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--model", default=None, help="Model whose tokenizer and per-example limit apply (default gpt-4o-mini).")
 @click.option("--max-tokens", type=int, default=None, help="Override the per-example token limit.")
@@ -108,17 +108,8 @@ def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_toke
     use_color = sys.stdout.isatty() if color is None else color
     gc.disable()  # rendering many findings: see engine.without_gc (the process ends after this)
     try:
-        if output_format == "text":
-            from ftdata.report.text import render
-
-            click.echo(render(report, use_color, max_examples), nl=False, color=use_color)
-        elif output_format == "json":  # streamed: a large report is never held whole
-            from ftdata.report.json import write
-
-            write(report, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(RENDERERS[output_format](report, False), nl=False)
+        FORMATS[output_format](report, sys.stdout.buffer, RenderOptions(use_color, max_examples))
+        sys.stdout.buffer.flush()
     except BrokenPipeError:  # `| head`: the reader has seen enough; the verdict stands
         pass
     if fix and output:

@@ -36,6 +36,7 @@ class Report:
             "warnings": counts[Severity.WARNING],
             "infos": counts[Severity.INFO],
         }
+        self._fingerprints: list[str] | None = None
         self.stats: dict[str, Any] = {"examples": self.summary["examples"],
                                       "records": sum(r.records for r in results),
                                       "files": [r.stats for r in results]}
@@ -77,6 +78,15 @@ class Report:
         cols = ["rule", "name", "category", "severity", "file", "line", "record_index", "pointer",
                 "message", "excerpt", "related"]
         return pd.DataFrame([f.to_dict() for f in self.findings], columns=cols)
+
+    def fingerprints(self) -> list[str]:
+        """A content fingerprint of each finding's record, in `findings` order (see
+        ftdata.baseline.fingerprints): stable when lines move, for baselines and SARIF."""
+        if self._fingerprints is None:
+            from ftdata.baseline import fingerprints
+
+            self._fingerprints = fingerprints(self.findings)
+        return self._fingerprints
 
     def _repr_html_(self) -> str:
         from ftdata.report.html import render

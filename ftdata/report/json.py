@@ -1,12 +1,15 @@
 """`--format json`: one JSON object, the public schema in schemas/report.schema.json."""
 from __future__ import annotations
 
-from typing import BinaryIO, Iterator
+from typing import IO, TYPE_CHECKING, Iterator
 
 import orjson
 
 from ftdata.model import Location
 from ftdata.report.base import Report
+
+if TYPE_CHECKING:
+    from ftdata.report import RenderOptions
 
 BATCH = 10_000  # findings serialised at once: a large report is never held whole in memory
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
@@ -24,9 +27,10 @@ def render(report: Report, color: bool = False) -> str:
     return b"".join(chunks(report)).decode()
 
 
-def write(report: Report, stream: BinaryIO) -> None:
+def write(report: Report, out: IO[bytes], options: RenderOptions | None = None) -> None:
+    """Streamed: a large report is never held whole."""
     for chunk in chunks(report):
-        stream.write(chunk)
+        out.write(chunk)
 
 
 def chunks(report: Report) -> Iterator[bytes]:

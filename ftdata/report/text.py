@@ -3,16 +3,23 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from ftdata.model import Finding, Severity
 from ftdata.report.base import NOT_READY, READY, Report
 
+if TYPE_CHECKING:
+    from ftdata.report import RenderOptions
+
 MAX_EXAMPLES = 5
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 _VERDICT_COLORS = {READY: "green", NOT_READY: "red"}
+
+
+def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
+    out.write(render(report, options.color, options.max_examples).encode())
 
 
 def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES) -> str:
