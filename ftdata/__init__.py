@@ -28,12 +28,17 @@ __all__ = ["Finding", "Message", "Record", "Report", "Settings", "Severity", "Vo
 def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = False, **options: Any) -> Report:
     """Lint a path (or paths), a list of record dicts, or a DataFrame; returns a Report.
 
-    Keyword options are Settings fields: model, max_tokens, input_format, ignore, checks, jobs,
-    volume (a dict or VolumeSettings), eval (evaluation files checked for leakage).
+    Keyword options are Settings fields: model, max_tokens, input_format, select, ignore,
+    severity, checks, jobs, volume (a dict or VolumeSettings), eval (evaluation files checked for
+    leakage), and profile (a provider profile, applied below the other options). Configuration
+    files are not read: pass `settings=ftdata.configfile.make_settings(ftdata.configfile.load(), {})`
+    for the project's.
     """
-    from ftdata import engine
+    from ftdata import configfile, engine
 
-    settings = settings or Settings(**options)
+    if settings is None:
+        settings = configfile.make_settings(configfile.Loaded(), options) if "profile" in options \
+            else Settings(**options)
     if isinstance(source, (str, os.PathLike)):
         return Report(engine.lint_paths([os.fspath(source)], settings), exit_zero=exit_zero)
     if isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):

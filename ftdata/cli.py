@@ -8,7 +8,6 @@ from collections import Counter
 from typing import Any, NoReturn
 
 import click
-from pydantic import ValidationError
 
 from ftdata._version import __version__
 from ftdata.formats import NAMES
@@ -42,10 +41,42 @@ def cli() -> None:
     """Lint and curate LLM fine-tuning data."""
 
 
+def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeatable selector options also take comma-separated lists (`--select FMT,DUP001`)."""
+    return tuple(part.strip() for v in values for part in v.split(",") if part.strip() or not v.strip())
+
+
+def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, level = pair.partition("=")
+        if not sep or not key.strip() or level.strip() not in ("error", "warning", "info"):
+            raise UsageFailure(f"--severity takes RULE=error|warning|info, got {pair!r}")
+        out[key.strip()] = level.strip()
+    return out
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format (default: output-format in the configuration, else text).")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Write the report to FILE (atomically) instead of standard output. "
+                   "(With --fix and no --fix-output, FILE is where the fixed data goes, as before.)")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--config", "config_path", default=None, metavar="PATH",
+              help="Configuration file (default: the nearest ftdata.toml or pyproject.toml [tool.ftdata] "
+                   "from the working directory up).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--profile", default=None, metavar="NAME",
+              help="Provider rules and limits: openai, together, mistral, bedrock, vertex or trl.")
+@click.option("--select", multiple=True, help="Run only these rules: codes, code prefixes, names, categories "
+              "or ALL (repeatable or comma-separated; replaces the configuration's select).")
+@click.option("--extend-select", multiple=True, help="Also run these rules (repeatable or comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules: codes, code prefixes, names or categories "
+              "(repeatable or comma-separated; added to the configuration's ignore).")
+@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL",
+              help="Override a rule's severity, e.g. FMT025=error or style=info (repeatable).")
 @click.option("--model", default=None, help="Model whose tokenizer and per-example limit apply (default gpt-4o-mini).")
 @click.option("--max-tokens", type=int, default=None, help="Override the per-example token limit.")
 @click.option("--input-format", type=click.Choice(NAMES), default=None, help="Skip detection; read every record as this.")
@@ -54,67 +85,132 @@ def cli() -> None:
 @click.option("--label-field", metavar="FIELD",
               help="Record field (dotted path, e.g. meta.category) whose value is the label or category.")
 @click.option("--label-key", metavar="KEY", help="Key of the JSON object in the final answer holding the label.")
-@click.option("--ignore", multiple=True, help="Rule code, code prefix, name or category to skip (repeatable).")
 @click.option("--check-option", "check_options", multiple=True, metavar="CHECK.KEY=VALUE",
               help="Set a check's option, e.g. length-outlier.z=4 (repeatable).")
 @click.option("--min-examples-provider", type=int, default=None, help="Provider minimum (default 10).")
 @click.option("--min-examples", type=int, default=None, help="Minimum to learn a behaviour (default 50).")
 @click.option("--recommended-examples", type=int, default=None, help="Recommended minimum (default 100).")
+@click.option("--baseline", "baseline_path", default=None, metavar="PATH",
+              help="Findings accepted in this baseline are not reported (default: baseline in the "
+                   "configuration, else ftdata-baseline.json in the project root when it exists).")
+@click.option("--write-baseline", is_flag=True, help="Record the current findings as accepted, in the baseline, and exit 0.")
+@click.option("--no-baseline", is_flag=True, help="Report every finding, baseline or not.")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option("--max-examples", type=click.IntRange(min=0), default=5, show_default=True,
               help="Locations shown per rule in text output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are errors.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when a TTY).")
 @click.option("--fix", is_flag=True, help="Also write the input with safe fixes (byte-order mark, control characters, "
-              "surrounding whitespace, empty-input markers) to -o; the report is of the input.")
-@click.option("-o", "--output", default=None, metavar="PATH", help="Where --fix writes (never the input).")
-def lint(paths: tuple[str, ...], output_format: str, model: str | None, max_tokens: int | None,
-         input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None, label_key: str | None,
-         ignore: tuple[str, ...], check_options: tuple[str, ...],
-         min_examples_provider: int | None, min_examples: int | None, recommended_examples: int | None,
-         jobs: int | None, max_examples: int, exit_zero: bool, color: bool | None, fix: bool,
-         output: str | None) -> None:
+              "surrounding whitespace, empty-input markers) to --fix-output; the report is of the input.")
+@click.option("--fix-output", default=None, metavar="PATH", help="Where --fix writes (never the input).")
+def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, statistics: bool,
+         config_path: str | None, isolated: bool, profile: str | None, select: tuple[str, ...],
+         extend_select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...], model: str | None,
+         max_tokens: int | None, input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None,
+         label_key: str | None, check_options: tuple[str, ...], min_examples_provider: int | None,
+         min_examples: int | None, recommended_examples: int | None, baseline_path: str | None,
+         write_baseline: bool, no_baseline: bool, jobs: int | None, max_examples: int, exit_zero: bool,
+         color: bool | None, fix: bool, fix_output: str | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
-    from ftdata.config import Settings
+    from ftdata import configfile, plugins
 
+    plugins.warn()  # a broken plugin is skipped, and said so, before anything else
+
+    if fix and fix_output is None and output is not None:  # `--fix -o OUT`, the original spelling
+        fix_output, output = output, None
     for p in paths + eval_paths:
-        if p != "-" and (not os.path.exists(p) or os.path.isdir(p)):  # pipes (<(zcat x.gz)) are fine
-            why = "is a directory" if os.path.isdir(p) else "does not exist"
-            raise UsageFailure(f"cannot read {p!r}: it {why}")
-        if p != "-" and not os.access(p, os.R_OK):
-            raise UsageFailure(f"cannot read {p!r}: permission denied")
-    if fix or output is not None:
-        _fix_usage(paths, eval_paths, fix, output)
+        _readable(p)
+    if fix or fix_output is not None:
+        _fix_usage(paths, eval_paths, fix, fix_output)
+    if write_baseline and no_baseline:
+        raise UsageFailure("--write-baseline and --no-baseline contradict each other; give one")
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
-    fields: dict[str, Any] = {"max_tokens": max_tokens, "input_format": input_format, "jobs": jobs, "eval": eval_paths,
-                              "label_field": label_field, "label_key": label_key,
-                              "ignore": ignore, "checks": _check_options(check_options), "volume": volume}
-    if model:
-        fields["model"] = model
+    given: dict[str, Any] = {
+        "profile": profile, "model": model, "max_tokens": max_tokens, "input_format": input_format, "jobs": jobs,
+        "eval": eval_paths or None, "label_field": label_field, "label_key": label_key,
+        "select": _selectors(select) or None, "extend_select": _selectors(extend_select) or None,
+        "ignore": _selectors(ignore) or None, "severity": _severities(severities) or None,
+        "checks": _check_options(check_options) or None, "volume": volume or None,
+        "limit_source": "--max-tokens" if max_tokens else None}
     try:
-        settings = Settings(**{k: v for k, v in fields.items() if v is not None})
-    except ValidationError as e:
-        err = e.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        where = ".".join(str(x) for x in err["loc"])
-        raise UsageFailure(f"invalid setting {where}: {msg}" if where else msg) from None
+        loaded = configfile.load(config_path, isolated)
+        settings = configfile.make_settings(loaded, {k: v for k, v in given.items() if v is not None})
+    except configfile.ConfigError as e:
+        raise UsageFailure(str(e)) from None
+    for p in settings.eval:
+        _readable(p)
+    output_format = output_format or loaded.config.output_format or "text"
+    if output_format not in FORMATS:
+        raise UsageFailure(f"{loaded.path}: output-format {output_format!r} is not one of {', '.join(FORMATS)}")
+    if output is not None:
+        _output_usage(output, paths + settings.eval)
     from ftdata import engine
+    from ftdata.suppressions import Suppressions
 
     try:
-        report = Report(engine.lint_paths(paths, settings), exit_zero=exit_zero)
+        suppress = Suppressions.of(loaded, baseline_path, no_baseline or write_baseline)
+        results = engine.lint_paths(paths, settings)
+        if write_baseline:
+            n = suppress.write_baseline(results, settings)
+            click.echo(f"wrote {n:,} accepted findings to {suppress.baseline_path}; `ftdata lint` now reports "
+                       "only new ones", err=True)
+            sys.exit(0)
+        report = Report(suppress.apply(results, settings), exit_zero=exit_zero)
     except (ValueError, engine.Unreadable) as e:
         raise UsageFailure(str(e)) from None
-    use_color = sys.stdout.isatty() if color is None else color
+    _render(report, output_format, output, statistics, RenderOptions(
+        sys.stdout.isatty() if color is None and output is None else bool(color), max_examples, _rule_doc))
+    if fix and fix_output:
+        _fix(paths[0], fix_output, settings.input_format)
+    sys.exit(report.exit_code)
+
+
+def _rule_doc(code: str) -> str | None:
+    """A rule's documentation, for formats that carry it (SARIF): reports may not import the registry."""
+    from ftdata.registry import find
+
+    check = find(code)
+    return check.doc() if check is not None else None
+
+
+def _readable(p: str) -> None:
+    if p != "-" and (not os.path.exists(p) or os.path.isdir(p)):  # pipes (<(zcat x.gz)) are fine
+        why = "is a directory" if os.path.isdir(p) else "does not exist"
+        raise UsageFailure(f"cannot read {p!r}: it {why}")
+    if p != "-" and not os.access(p, os.R_OK):
+        raise UsageFailure(f"cannot read {p!r}: permission denied")
+
+
+def _output_usage(output: str, inputs: tuple[str, ...]) -> None:
+    from ftdata.curate.atomic import check_target
+
+    try:
+        check_target(output, inputs)
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
+
+
+def _render(report: Report, output_format: str, output: str | None, statistics: bool,
+            options: RenderOptions) -> None:
+    """The report in its format, or the per-rule counts, on stdout or atomically in `output`."""
+    from contextlib import nullcontext
+
+    from ftdata.curate.atomic import atomic_writer
+    from ftdata.report import statistics as stats_format
+
     gc.disable()  # rendering many findings: see engine.without_gc (the process ends after this)
     try:
-        FORMATS[output_format](report, sys.stdout.buffer, RenderOptions(use_color, max_examples))
+        with atomic_writer(output) if output else nullcontext(sys.stdout.buffer) as out:
+            if statistics:
+                stats_format.write(report, out, options, as_json=output_format in ("json", "jsonl"))
+            else:
+                FORMATS[output_format](report, out, options)
         sys.stdout.buffer.flush()
     except BrokenPipeError:  # `| head`: the reader has seen enough; the verdict stands
         pass
-    if fix and output:
-        _fix(paths[0], output, input_format)
-    sys.exit(report.exit_code)
+    except OSError as e:
+        raise UsageFailure(f"cannot write {output!r}: {e.strerror or e}") from None
 
 
 def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, output: str | None) -> None:
@@ -122,11 +218,12 @@ def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, o
     from ftdata.curate.fix import check_output
 
     if not fix:
-        raise UsageFailure("-o/--output is where --fix writes the fixed data; add --fix or drop -o")
+        raise UsageFailure("--fix-output is where --fix writes the fixed data; add --fix or drop --fix-output")
     if output is None:
-        raise UsageFailure("--fix writes a new file and needs -o PATH (the input is never modified)")
+        raise UsageFailure("--fix writes a new file and needs -o PATH or --fix-output PATH "
+                           "(the input is never modified)")
     if len(paths) > 1:
-        raise UsageFailure(f"--fix writes one file: give one input with -o, not {len(paths)}")
+        raise UsageFailure(f"--fix writes one file: give one input, not {len(paths)}")
     if paths[0] == "-" or not os.path.isfile(paths[0]):
         raise UsageFailure(f"--fix reads {paths[0]!r} twice (lint, then fix) and needs a regular file, "
                            "not standard input or a pipe")
@@ -197,7 +294,7 @@ def rules(output_format: str) -> None:
                                  for c in checks], option=orjson.OPT_INDENT_2).decode())
         return
     for c in checks:
-        click.echo(f"{c.code}  {c.name:<26} {c.category:<9} {c.severity.value:<8} {c.doc().splitlines()[0]}")
+        click.echo(f"{c.code}  {c.name:<26} {c.category:<11} {c.severity.value:<8} {c.doc().splitlines()[0]}")
 
 
 @cli.command()
@@ -213,6 +310,20 @@ def rule(code: str) -> None:
     click.echo(cls.doc())
 
 
+@cli.command()
+@click.option("--pyproject", is_flag=True, help="Add a [tool.ftdata] table to pyproject.toml instead of writing ftdata.toml.")
+@click.option("--force", is_flag=True, help="Replace an existing ftdata.toml.")
+def init(pyproject: bool, force: bool) -> None:
+    """Write a commented starter configuration in the working directory."""
+    from ftdata.starter import write
+
+    try:
+        path = write(os.getcwd(), pyproject, force)
+    except (ValueError, OSError) as e:
+        raise UsageFailure(str(e)) from None
+    click.echo(f"wrote {os.path.relpath(path)}: every setting is shown, commented out or at its default")
+
+
 @cli.command(name="formats")
 def formats_cmd() -> None:
     """List the input formats ftdata detects, in detection order."""
@@ -220,6 +331,15 @@ def formats_cmd() -> None:
 
     for f in FORMATS:
         click.echo(f"{f.name:<22} {f.title}  (schemas/{f.schema})")
+
+
+@cli.command(name="plugins")
+def plugins_cmd() -> None:
+    """List the plugin checks loaded from the `ftdata.checks` entry points, and any problems."""
+    from ftdata.plugins import report_lines
+
+    for line in report_lines():
+        click.echo(line)
 
 
 def main(argv: list[str] | None = None) -> None:

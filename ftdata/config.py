@@ -1,10 +1,12 @@
 """Run settings, validated by pydantic; the CLI and the notebook API both build one of these."""
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ftdata.model import Severity
 from ftdata.tokens import DEFAULT_MODEL, MODELS, ModelSpec, model_spec
 
 
@@ -25,7 +27,16 @@ class Settings(BaseModel):
     input_format: str | None = None
     volume: VolumeSettings = VolumeSettings()
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict, description="per-check options")
-    ignore: tuple[str, ...] = ()  # rule codes, code prefixes, names or categories
+    # rule selection (ftdata.selection): codes, code prefixes, names, categories or ALL
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict,
+                                                          description="glob -> selectors ignored in matching files")
+    severity: dict[str, Severity] = Field(default_factory=dict, description="selector -> severity override")
+    root: str | None = Field(None, description="folder per-file-ignores globs are relative to (the config's)")
+    profile: str | None = Field(None, description="the provider profile applied (ftdata.profiles)")
+    limit_source: str | None = Field(None, description="where max_tokens comes from, cited by the length rule")
     jobs: int | None = Field(None, ge=1, description="worker processes (default: CPU count)")
     exact_tokens_bytes: int = Field(32 << 20, ge=0,
                                     description="count every record exactly up to this file size")
@@ -45,13 +56,17 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _known_rules(self) -> Settings:
-        from ftdata.registry import all_checks, find, matches
+        from ftdata.registry import all_checks, find
+        from ftdata.selection import specificity
 
-        for sel in self.ignore:
-            if not sel.strip():
-                raise ValueError("--ignore takes a rule code, code prefix, name or category, not an empty string")
-            if not any(matches(c, (sel,)) for c in all_checks()):
-                raise ValueError(f"--ignore {sel!r} matches no rule{_suggest(sel)}")
+        for field, selectors in (("select", self.select), ("extend-select", self.extend_select),
+                                 ("ignore", self.ignore), ("severity", tuple(self.severity)),
+                                 *((f"per-file-ignores {glob!r}", sel) for glob, sel in self.per_file_ignores.items())):
+            for sel in selectors:
+                if not sel.strip():
+                    raise ValueError(f"{field} takes a rule code, code prefix, name or category, not an empty string")
+                if sel.strip().upper() != "ALL" and not any(specificity(c, sel) for c in all_checks()):
+                    raise ValueError(f"{field} {sel!r} matches no rule{_suggest(sel)}")
         for key, opts in self.checks.items():
             cls = find(key)
             if cls is None:
@@ -60,7 +75,9 @@ class Settings(BaseModel):
             for name in opts:
                 if name not in fields:
                     known = ", ".join(fields) or "none"
-                    raise ValueError(f"{cls.name} has no option {name!r} (its options: {known})")
+                    close = difflib.get_close_matches(name, list(fields), n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(f"{cls.name} has no option {name!r}{hint} (its options: {known})")
             try:
                 cls.Options(**opts)
             except ValidationError as e:
@@ -76,13 +93,12 @@ class Settings(BaseModel):
         return self
 
     def spec(self) -> ModelSpec:
-        return model_spec(self.model, self.max_tokens)
+        spec = model_spec(self.model, self.max_tokens)
+        return spec._replace(source=self.limit_source) if self.max_tokens and self.limit_source else spec
 
 
 def _suggest(word: str) -> str:
     """A ", did you mean X?" suffix naming the closest rule code or name, if any is close."""
-    import difflib
-
     from ftdata.registry import all_checks
 
     names = [c.name for c in all_checks()] + [c.code for c in all_checks()]

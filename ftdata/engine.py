@@ -30,6 +30,7 @@ from ftdata.model import Finding, Location, Record
 from ftdata.registry import Plan
 from ftdata.report.base import FileResult
 from ftdata.scan import Partial, Scanner
+from ftdata.selection import reseverity
 
 CHUNK_BYTES = 8 << 20  # work unit for workers
 PARALLEL_MIN_BYTES = 16 << 20  # below this, worker start-up costs more than it saves
@@ -98,8 +99,10 @@ def lint_eval(path: str, settings: Settings, train: list[FileResult], spool: str
     findings = list(result.findings)
     trains = [t.data for t in train if t.data is not None]
     if result.data is not None:
-        for check in Plan(settings.checks, settings.ignore).leakage:
+        plan = Plan(settings, path)
+        for check in plan.leakage:
             findings.extend(check.finish_all(trains, result.data))
+        findings = reseverity(findings, plan.severity)
         if result.data.cache.get("labels") is not None:  # worked out for the leakage rules: shown too
             result.stats["labels"] = result.data.cache["labels"].table()
     findings.sort(key=Finding.sort_key)
@@ -203,7 +206,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
            memory: list[Any] | None = None, source: str | None = None, role: str = "train") -> FileResult:
     """Stitch the chunks, run the dataset checks, compute stats. Records are fetched again from
     `memory` (an in-memory source's raw values, by record index) or the file `source`."""
-    plan = Plan(settings.checks, settings.ignore)
+    plan = Plan(settings, file)
     spec = settings.spec()
     findings: list[Finding] = []
     columns: dict[str, list[np.ndarray]] = {k: [] for k in Partial.COLUMNS}
@@ -261,6 +264,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     for check, values in zip(plan.dataset if role == "train" else (), collected):
         findings.extend(check.finish(values, data))
     findings.sort(key=Finding.sort_key)
+    findings = reseverity(findings, plan.severity)
     st = {"role": role, **stats_mod.compute(data, records, (alpha, beta), n_exact)}
     return FileResult(file, records, data.n, findings, st, data)
 

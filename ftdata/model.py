@@ -20,7 +20,8 @@ class Severity(str, Enum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-CATEGORIES = ("format", "volume", "length", "duplicates", "leakage", "style", "balance", "content")
+CATEGORIES = ("format", "volume", "length", "duplicates", "leakage", "style", "balance", "content",
+              "suppression")
 
 # Canonical roles every format is normalised to.
 ROLES = ("system", "user", "assistant", "tool")

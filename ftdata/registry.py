@@ -1,7 +1,8 @@
 """The one place that knows every check. Explicit imports: no scanning, no metaclasses."""
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 from ftdata.checks.base import Check, DatasetCheck, LeakageCheck, ReadRule, RecordCheck, SchemaRule
 from ftdata.checks.content.empty_input_marker import EmptyInputMarker
@@ -42,6 +43,8 @@ from ftdata.checks.format.system_not_first import SystemNotFirst
 from ftdata.checks.format.unknown_format import UnknownFormat
 from ftdata.checks.format.unknown_key import UnknownKey
 from ftdata.checks.format.unknown_role import UnknownRole
+from ftdata.checks.format.unsupported_format import UnsupportedFormat
+from ftdata.checks.format.unsupported_role import UnsupportedRole
 from ftdata.checks.format.wrong_type import WrongType
 from ftdata.checks.balance.label_imbalance import LabelImbalance
 from ftdata.checks.balance.rare_label import RareLabel
@@ -62,6 +65,12 @@ from ftdata.checks.style.system_prompt_variants import SystemPromptVariants
 from ftdata.checks.volume.few_examples import FewExamples
 from ftdata.checks.volume.below_provider_minimum import BelowProviderMinimum
 from ftdata.checks.volume.too_few_examples import TooFewExamples
+from ftdata.checks.suppression.unused_record_ignore import UnusedRecordIgnore
+from ftdata.checks.suppression.unused_suppression import UnusedSuppression
+
+if TYPE_CHECKING:
+    from ftdata.config import Settings
+
 
 # Order matters for schema rules only: the first that claims an error reports it.
 BUILTIN: tuple[type[Check], ...] = (
@@ -69,7 +78,8 @@ BUILTIN: tuple[type[Check], ...] = (
     MissingKey, UnknownKey, WrongType, UnknownRole, EmptyConversation, SchemaViolation,
     EmptyTurn, NoAssistantTurn, LastTurnNotAssistant, SystemNotFirst, MultipleSystem,
     ConsecutiveSameRole, NoUserTurn, InvalidWeight, NoTrainableTurn, InvalidToolArguments,
-    OrphanToolResult, InvalidToolSchema, IdenticalPreference, MixedFormats, MissingSystemMessage,
+    OrphanToolResult, InvalidToolSchema, IdenticalPreference, UnsupportedRole,
+    MixedFormats, UnsupportedFormat, MissingSystemMessage,
     BelowProviderMinimum, TooFewExamples, FewExamples,
     OverTokenLimit, LengthOutlier,
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
@@ -79,11 +89,18 @@ BUILTIN: tuple[type[Check], ...] = (
     # content
     Placeholder, EmptyInputMarker, Refusal, SpecialToken, LeakedScaffolding, UnseenContext, EncodingDamage, KnowledgeInjection,
     PersonalData, Secret, TruncatedAnswer, Repetition,
+    # suppression (findings made by ftdata.baseline and ftdata.suppress_ids)
+    UnusedSuppression, UnusedRecordIgnore,
 )
 
 
+@functools.cache
 def all_checks() -> tuple[type[Check], ...]:
-    return BUILTIN
+    """BUILTIN, then the plugin checks (ftdata.plugins, ordered by code). Cached: plugins load once
+    per process, and find() and matches() ask often."""
+    from ftdata import plugins
+
+    return BUILTIN + plugins.load().classes
 
 
 def find(code_or_name: str) -> type[Check] | None:
@@ -102,13 +119,22 @@ def matches(cls: type[Check], selectors: tuple[str, ...]) -> bool:
 class Plan:
     """The checks of one run, instantiated with their options and sorted by kind."""
 
-    def __init__(self, options: dict[str, dict[str, Any]], ignore: tuple[str, ...] = ()) -> None:
+    def __init__(self, settings: Settings, file: str = "") -> None:
+        """The checks `settings` selects for `file` (its per-file ignores applied), with options;
+        `severity` maps the code of each rule whose severity is overridden to its new severity."""
+        from ftdata.selection import enabled, file_ignores, severity_of
+
         by_code: dict[str, dict[str, Any]] = {}
-        for key, opts in options.items():  # keys may be codes or names, in any case
+        for key, opts in settings.checks.items():  # keys may be codes or names, in any case
             found = find(key)
             if found is not None:
                 by_code.setdefault(found.code, {}).update(opts)
-        chosen = [cls for cls in all_checks() if not matches(cls, ignore)]
+        select = (*settings.select, *settings.extend_select)
+        ignore = (*settings.ignore, *file_ignores(file, settings.per_file_ignores, settings.root))
+        chosen = [cls for cls in all_checks() if enabled(cls, select, ignore)]
+        self.codes = frozenset(cls.code for cls in chosen)
+        self.severity = {cls.code: level for cls in chosen
+                         if (level := severity_of(cls, settings.severity)) is not cls.severity}
         checks = [cls(cls.Options(**by_code.get(cls.code, {}))) for cls in chosen]
         self.read = {c.kind: c for c in checks if isinstance(c, ReadRule)}
         self.schema = [c for c in checks if isinstance(c, SchemaRule)]

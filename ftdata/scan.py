@@ -78,7 +78,7 @@ class Scanner:
         no values are collected and no answers profiled for the dataset checks."""
         self.settings = settings
         self.file = file
-        self.plan = Plan(settings.checks, settings.ignore)
+        self.plan = Plan(settings, file)
         self.spec = settings.spec()
         self.stride = max(1, stride)
         self.forced: Format | None = formats.by_name(settings.input_format) if settings.input_format else None

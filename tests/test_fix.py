@@ -271,7 +271,7 @@ def test_cli_reports_the_input_and_writes_the_fix(tmp_path: Path) -> None:
 IN = "{tmp}/in.jsonl"
 BAD_INVOCATIONS = {
     "fix without -o": ([IN, "--fix"], "needs -o PATH"),
-    "-o without fix": ([IN, "-o", "{tmp}/out.jsonl"], "add --fix"),
+    "--fix-output without fix": ([IN, "--fix-output", "{tmp}/out.jsonl"], "add --fix"),
     "output is the input": ([IN, "--fix", "-o", IN], "refusing to overwrite the input"),
     "output is the input, spelt otherwise": ([IN, "--fix", "-o", "{tmp}/./in.jsonl"],
                                              "refusing to overwrite the input"),

@@ -3,7 +3,7 @@ report as bytes to `out` (stdout's buffer, or the atomic temporary file of `--ou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO, Callable, Protocol
 
 from ftdata.report.base import FileResult, Report
 
@@ -12,6 +12,9 @@ from ftdata.report.base import FileResult, Report
 class RenderOptions:
     color: bool = False  # ANSI colours (text only; never when writing a file)
     max_examples: int = 5  # locations shown per rule in human output
+    # A rule's documentation by code, for formats that carry it (SARIF): the caller passes the
+    # registry's (`registry.find(code).doc()`), since reports may not import the registry.
+    rule_doc: Callable[[str], str | None] | None = None
 
 
 class Writer(Protocol):
@@ -19,12 +22,19 @@ class Writer(Protocol):
 
 
 def _formats() -> dict[str, Writer]:
+    from ftdata.report import concise, github, jsonl, junit, markdown, sarif
     from ftdata.report import json as json_format
     from ftdata.report import text as text_format
 
     return {
         "text": text_format.write,
+        "concise": concise.write,
         "json": json_format.write,
+        "jsonl": jsonl.write,
+        "sarif": sarif.write,
+        "github": github.write,
+        "junit": junit.write,
+        "markdown": markdown.write,
     }
 
 

@@ -1,0 +1,276 @@
+"""Settings from files: `ftdata.toml` or `[tool.ftdata]` in `pyproject.toml`, found by walking up
+from the working directory (like ruff), validated by pydantic with "did you mean" suggestions,
+then layered: provider profile < configuration file < command line.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ftdata.model import Severity
+
+if TYPE_CHECKING:
+    from ftdata.config import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+NAMES = ("ftdata.toml", ".ftdata.toml", "pyproject.toml")  # in a folder, the first found wins
+
+
+class ConfigError(ValueError):
+    """An unusable configuration: the file, the key and what is wrong, in one sentence."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
+
+
+class VolumeTable(_Table):
+    provider_minimum: int | None = Field(None, ge=0)
+    minimum: int | None = Field(None, ge=0)
+    recommended: int | None = Field(None, ge=0)
+
+
+class RecordIgnore(_Table):
+    """One record left out by id, with why (a reason is required: a suppression must explain itself)."""
+
+    id: str | int
+    reason: str = Field(min_length=1, pattern=r"\S")
+    rules: tuple[str, ...] = ()  # empty: every rule
+
+
+class FileConfig(_Table):
+    """The keys of `[tool.ftdata]` / `ftdata.toml`; every one optional."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    per_file_ignores: dict[str, tuple[str, ...]] | None = None
+    severity: dict[str, Severity] | None = None
+    checks: dict[str, dict[str, Any]] | None = None
+    profile: str | None = None
+    model: str | None = None
+    max_tokens: int | None = Field(None, gt=0)
+    input_format: str | None = None
+    label_field: str | None = Field(None, min_length=1)
+    label_key: str | None = Field(None, min_length=1)
+    volume: VolumeTable | None = None
+    near_threshold: float | None = Field(None, gt=0, le=1)
+    jobs: int | None = Field(None, ge=1)
+    eval: tuple[str, ...] | None = None
+    output_format: str | None = None
+    baseline: str | None = None
+    id_field: str | None = Field(None, min_length=1)
+    ignore_records: tuple[RecordIgnore, ...] | None = None
+
+    @model_validator(mode="after")
+    def _ids_need_a_field(self) -> FileConfig:
+        if self.ignore_records and not self.id_field:
+            raise ValueError("ignore-records needs id-field, the record field that holds the id")
+        return self
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A configuration file read and validated (path None: none found, or --isolated)."""
+
+    path: str | None = None
+    config: FileConfig = field(default_factory=FileConfig)
+
+    @property
+    def root(self) -> str:
+        """The project root: the configuration's folder, else the working directory."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+
+    def resolve(self, path: str) -> str:
+        """A path from the file, relative to the file's folder."""
+        return path if os.path.isabs(path) else os.path.normpath(os.path.join(self.root, path))
+
+    @property
+    def table(self) -> str:
+        return "[tool.ftdata]" if self.path and os.path.basename(self.path) == "pyproject.toml" else ""
+
+
+def find(start: str | None = None) -> str | None:
+    """The nearest configuration file from `start` (default: the working directory) upwards; a
+    pyproject.toml counts only when it has a [tool.ftdata] table."""
+    folder = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in NAMES:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and (name != "pyproject.toml" or _has_table(path)):
+                return path
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _has_table(path: str) -> bool:
+    try:
+        return "ftdata" in _read(path).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except OSError as e:
+        raise ConfigError(f"cannot read the configuration {path!r}: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+
+
+def load(path: str | None = None, isolated: bool = False) -> Loaded:
+    """Read `path` (from --config), else the nearest configuration file; validate it."""
+    if isolated:
+        return Loaded()
+    if path is not None and not os.path.isfile(path):
+        why = "is a directory" if os.path.isdir(path) else "does not exist"
+        raise ConfigError(f"cannot read the configuration {path!r}: it {why}")
+    path = path or find()
+    if path is None:
+        return Loaded()
+    data = _read(path)
+    if os.path.basename(path) == "pyproject.toml":
+        if "ftdata" not in data.get("tool", {}):
+            raise ConfigError(f"{path} has no [tool.ftdata] table")
+        data = data["tool"]["ftdata"]
+    try:
+        return Loaded(path, FileConfig.model_validate(data))
+    except ValidationError as e:
+        raise ConfigError(explain(e, path, "[tool.ftdata]" if path.endswith("pyproject.toml") else "")) from None
+
+
+def explain(error: ValidationError, path: str, table: str) -> str:
+    """The first error as one sentence naming the file and the key, with a suggestion for a
+    misspelt key."""
+    err = error.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    key = ".".join(loc)
+    where = f"{path}: " + (f"{table} " if table else "")
+    if err["type"] == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        close = difflib.get_close_matches(loc[-1], known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
+        return f"{where}unknown key {key!r}{hint}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{where}{key}: {msg}"
+
+
+def _known_keys(parent: list[str]) -> list[str]:
+    """The keys allowed in the table at `parent` (a path of keys and list indexes)."""
+    model: type[BaseModel] = FileConfig
+    for part in parent:
+        if part == "volume":
+            model = VolumeTable
+        elif part == "ignore-records":
+            model = RecordIgnore
+    return [_kebab(name) for name in model.model_fields]
+
+
+# -- layering -----------------------------------------------------------------------------------
+def settings_fields(loaded: Loaded, cli: dict[str, Any], profile: dict[str, Any] | None) -> dict[str, Any]:
+    """Settings keyword arguments: the profile's, then the file's, then the command line's (each
+    a dict of Settings fields). Lists of selectors add up (`ignore`, `extend-select`); `select`,
+    scalars and options replace; tables merge key by key."""
+    layers = [profile or {}, file_fields(loaded), cli]
+    out: dict[str, Any] = {}
+    for layer in layers:
+        if "model" in layer and "max_tokens" not in layer:  # a model named above a profile's limit
+            out.pop("max_tokens", None)
+            out.pop("limit_source", None)
+        for key, value in layer.items():
+            if key in ("ignore", "extend_select"):
+                out[key] = (*out.get(key, ()), *value)
+            elif key in ("severity", "per_file_ignores", "volume"):
+                out[key] = {**out.get(key, {}), **value}
+            elif key == "checks":
+                out[key] = _merge_checks(out.get(key, {}), value)
+            else:
+                out[key] = value
+    return out
+
+
+def file_fields(loaded: Loaded) -> dict[str, Any]:
+    """The file's settings as Settings fields (paths made relative to the file's folder)."""
+    cfg = loaded.config
+    skip = {"output_format", "baseline", "id_field", "ignore_records", "profile"}  # used by the CLI
+    out: dict[str, Any] = {k: v for k, v in cfg.model_dump(exclude_none=True).items() if k not in skip}
+    if cfg.volume is not None:
+        out["volume"] = cfg.volume.model_dump(exclude_none=True)
+    if cfg.checks is not None:  # option names may be written kebab-case, as every other key
+        out["checks"] = {rule: {k.replace("-", "_"): v for k, v in opts.items()} for rule, opts in cfg.checks.items()}
+    if cfg.eval is not None:
+        out["eval"] = tuple(loaded.resolve(p) for p in cfg.eval)
+    if cfg.max_tokens is not None:
+        out["limit_source"] = f"max-tokens in {os.path.basename(loaded.path or '')}"
+    if loaded.path:
+        out["root"] = loaded.root
+    return out
+
+
+def _merge_checks(base: dict[str, dict[str, Any]], more: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per-check options merged by rule (a code and a name of one rule are one key)."""
+    from ftdata.registry import find
+
+    out = {k: dict(v) for k, v in base.items()}
+    for key, opts in more.items():
+        cls = find(key)
+        canon = cls.code if cls else key
+        out.setdefault(canon, {}).update(opts)
+    return out
+
+
+def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
+    """The run's Settings from the profile, the file and the command line (`cli`: Settings fields
+    given on the command line, plus "profile"). Raises ConfigError naming the culprit."""
+    from ftdata.config import Settings
+
+    cfg = loaded.config
+    name = cli.get("profile") or cfg.profile
+    where = f"{loaded.path}: {loaded.table + ' ' if loaded.table else ''}" if loaded.path else ""
+    profile = _profile(name, where if not cli.get("profile") else "--profile ")
+    if loaded.path:  # the file alone first, so that its mistakes are reported as its own
+        alone = {k: v for k, v in file_fields(loaded).items() if k != "model"}
+        try:
+            Settings(**alone)
+        except ValidationError as e:
+            raise ConfigError(explain(e, loaded.path, loaded.table)) from None
+    fields = settings_fields(loaded, {k: v for k, v in cli.items() if k != "profile"}, profile)
+    try:
+        return Settings(**{**fields, **({"profile": name} if name else {})})
+    except ValidationError as e:
+        err = e.errors()[0]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if "unknown model" in msg and cfg.model is not None and "model" not in cli:
+            raise ConfigError(f"{where}model: {msg}") from None
+        key = ".".join(_kebab(str(x)) for x in err["loc"])
+        raise ConfigError(f"invalid setting {key}: {msg}" if key else msg) from None
+
+
+def _profile(name: str | None, where: str) -> dict[str, Any] | None:
+    """The provider profile's Settings fields (ftdata.profiles), or a ConfigError for a bad name."""
+    if name is None:
+        return None
+    from ftdata.profiles import PROFILES, profile_settings
+
+    if name not in PROFILES:
+        close = difflib.get_close_matches(name, list(PROFILES), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(PROFILES)}"
+        raise ConfigError(f"{where}profile: unknown profile {name!r}; {hint}")
+    return profile_settings(name)

@@ -1,0 +1,41 @@
+"""Small pieces several output formats share, so that they word the same things the same way."""
+from __future__ import annotations
+
+from ftdata.model import Finding
+from ftdata.report.base import Report
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def counts(report: Report) -> str:
+    """'2 errors, 3 warnings, 1 info in 22 examples'."""
+    s = report.summary
+    return (f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}, "
+            f"{plural(s['infos'], 'info')} in {plural(s['examples'], 'example')}")
+
+
+def summary_line(report: Report) -> str:
+    """The last line of the line-oriented formats: totals, then the verdict."""
+    return f"{counts(report)}; verdict: {report.verdict}"
+
+
+def path(f: Finding) -> str:
+    return f.file if f.file is not None else "-"
+
+
+def where(f: Finding) -> str:
+    """'file:line', or just 'file' for a dataset-level finding."""
+    return path(f) if f.line is None else f"{path(f)}:{f.line}"
+
+
+def one_line(text: str) -> str:
+    """Line-oriented formats promise one line per finding, whatever a message quotes."""
+    return " ".join(text.splitlines())
+
+
+def detail(f: Finding) -> str:
+    """The message with the JSON pointer into the record: a JSONL line can hold a long
+    conversation, and formats without a pointer field would otherwise lose where."""
+    return f"{f.message} (at {f.pointer})" if f.pointer else f.message

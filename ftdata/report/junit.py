@@ -1,0 +1,67 @@
+"""`--format junit`: JUnit XML, which CI servers (GitLab, Jenkins, Azure) show as test results.
+
+Shaped like ruff's: a <testsuite> per file linted, a <testcase> per finding with a <failure>
+of type error or warning, and one passing <testcase> for a file without findings. Infos are
+testcases marked <skipped>: visible, but JUnit has no passing-with-a-remark state and an info
+must not turn a test report red when the exit code stays 0.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import IO, TYPE_CHECKING
+
+from ftdata.model import Finding, Severity
+from ftdata.report._common import where
+from ftdata.report.base import Report
+
+if TYPE_CHECKING:
+    from ftdata.report import RenderOptions
+
+# What XML 1.0 cannot hold at all, escaped or not: most control characters, lone surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
+    root = ET.Element("testsuites", name="ftdata")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for result in report.results:
+        suite = ET.SubElement(root, "testsuite", name=clean(result.file))
+        tally = {"tests": 0, "failures": 0, "skipped": 0}
+        for f in result.findings:
+            _testcase(suite, result.file, f)
+            tally["tests"] += 1
+            tally["skipped" if f.severity is Severity.INFO else "failures"] += 1
+        if not result.findings:
+            ET.SubElement(suite, "testcase", name="ftdata", classname=clean(result.file))
+            tally["tests"] += 1
+        _count(suite, tally)
+        for k in totals:
+            totals[k] += tally[k]
+    _count(root, totals)
+    ET.indent(root)
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write((ET.tostring(root, encoding="unicode") + "\n").encode())
+
+
+def _testcase(suite: ET.Element, file: str, f: Finding) -> None:
+    case = ET.SubElement(suite, "testcase", name=f"{f.rule} {f.name}", classname=clean(file))
+    if f.line is not None:
+        case.set("line", str(f.line))
+    body = " ".join(part for part in (where(f), f.pointer, f.message) if part)
+    if f.severity is Severity.INFO:
+        ET.SubElement(case, "skipped", message=clean(f"info: {f.message}"))
+        return
+    failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity.value)
+    failure.text = clean(body)
+
+
+def _count(element: ET.Element, tally: dict[str, int]) -> None:
+    element.set("tests", str(tally["tests"]))
+    element.set("failures", str(tally["failures"]))
+    element.set("errors", "0")  # JUnit's errors are crashes of a test; a finding is a failure
+    element.set("skipped", str(tally["skipped"]))

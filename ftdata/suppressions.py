@@ -1,0 +1,44 @@
+"""The suppressions a run applies: a baseline of accepted findings (`--baseline`, else the
+configuration's `baseline`, else ftdata-baseline.json in the project root when it exists) and
+the configuration's ignores by record id."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ftdata.baseline import load_baseline, write_baseline
+from ftdata.config import Settings
+from ftdata.configfile import Loaded
+from ftdata.report.base import FileResult
+from ftdata.suppress_ids import apply_suppressions
+
+DEFAULT_BASELINE = "ftdata-baseline.json"
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    loaded: Loaded
+    baseline_path: str
+    read_baseline: bool  # False with --no-baseline, and when writing a new one
+
+    @classmethod
+    def of(cls, loaded: Loaded, path: str | None, skip_baseline: bool) -> Suppressions:
+        """Raises ValueError for a baseline named on the command line that does not exist (one
+        named in the configuration may not exist yet: it is written by --write-baseline)."""
+        if path is not None and not skip_baseline and not os.path.isfile(path):
+            raise ValueError(f"cannot read the baseline {path!r}: it does not exist (write it with --write-baseline)")
+        chosen = path or (loaded.resolve(loaded.config.baseline) if loaded.config.baseline
+                          else os.path.join(loaded.root, DEFAULT_BASELINE))
+        return cls(loaded, os.path.relpath(chosen) if not os.path.isabs(path or "") else chosen, not skip_baseline)
+
+    def apply(self, results: list[FileResult], settings: Settings) -> list[FileResult]:
+        """The results without the suppressed findings, with the unused suppressions reported."""
+        use = self.read_baseline and os.path.isfile(self.baseline_path)
+        cfg = self.loaded.config
+        return apply_suppressions(results, settings, baseline=load_baseline(self.baseline_path) if use else None,
+                                  id_field=cfg.id_field, ignores=cfg.ignore_records or (),
+                                  config_file=self.loaded.path)
+
+    def write_baseline(self, results: list[FileResult], settings: Settings) -> int:
+        """Record the findings, except those ignored by record id, as accepted; returns how many."""
+        return write_baseline(self.apply(results, settings), self.baseline_path)
