@@ -1,166 +1,31 @@
 """Suppressions kept outside the data (JSONL has no comments): a baseline file of accepted
 findings, each entry keyed by rule, data file, record fingerprint and JSON pointer, with a count.
 
-The fingerprint is of the record's content, not of its line, so that an entry survives lines
-moving, keys being reordered and a file being re-indented. Fingerprints are read back from the
-data files in one streaming pass per file, which also reads record ids for ftdata.suppress_ids.
+The fingerprint is of the record's content, not of its line (of its group's, for a finding about
+several records), so that an entry survives lines moving, keys being reordered and a file being
+re-indented: see ftdata.record_keys, which reads them back from the data files in one streaming
+pass per file, with the record ids ftdata.suppress_ids needs.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
 from dataclasses import dataclass, replace
-from typing import IO, Any, Collection, Iterator, NamedTuple, Sequence, cast
+from typing import Any, Collection, Sequence
 
 import orjson
 
 from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
-from ftdata.io import ReadProblem, container_of, iter_json_values, open_binary
 from ftdata.model import Finding
-from ftdata.records import _INVALID, _parse, jsonl_lines
+from ftdata.record_keys import key_pointer, record_keys
 from ftdata.report.base import FileResult, Report
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
-    """A content fingerprint of each finding's record (16 hex digits), in order: the canonical
-    JSON of the record; the stripped bytes of a line that is not JSON; the rule and file name
-    for a dataset-level finding; the file and line when the file is gone (stdin)."""
+    """The fingerprint each finding is keyed by, in order (Report.fingerprints, for baselines and
+    SARIF): its record's, its group's for one about several records, its rule and file name's for
+    one about a file (see ftdata.record_keys)."""
     return record_keys(findings).fingerprints
-
-
-class RecordKeys(NamedTuple):
-    fingerprints: list[str]  # per finding, in order
-    ids: list[str | None]  # per finding: its record's id by `id_field` (None: no record or no id)
-    seen: frozenset[str]  # the wanted ids that some record of the files read holds
-
-
-def record_keys(findings: Sequence[Finding], id_field: str | None = None, wanted: Collection[str] = (),
-                files: Collection[str] = ()) -> RecordKeys:
-    """Fingerprints and record ids of the findings, reading each file once and parsing only the
-    records with findings (and, to know which `wanted` ids exist, JSON Lines records whose bytes
-    mention one). `files` are more files to search for `wanted` ids (those without findings)."""
-    fps = [_fallback(f) for f in findings]
-    ids: list[str | None] = [None] * len(findings)
-    seen: set[str] = set()
-    by_file: dict[str, list[int]] = {}
-    for pos, f in enumerate(findings):
-        if f.file is not None and (f.line is not None or f.record_index is not None):
-            by_file.setdefault(f.file, []).append(pos)
-    wanted = frozenset(wanted)
-    scan = bool(id_field and wanted)
-    finder = _finder(wanted) if scan else None
-    for file in [*by_file, *(f for f in dict.fromkeys(files) if f not in by_file and scan)]:
-        if file == "-" or not os.path.isfile(file):  # stdin, spooled and removed; in-memory records
-            continue
-        located = [(p, findings[p].line, findings[p].record_index) for p in by_file.get(file, ())]
-        for positions, value, raw in _located(file, located, finder):
-            rid = id_of(value, id_field) if id_field else None
-            if rid is not None and rid in wanted:
-                seen.add(rid)
-            if positions:
-                fp = _digest(b"r", raw.strip()) if value is _INVALID else _digest(b"j", _canonical(value))
-                for p in positions:
-                    fps[p], ids[p] = fp, rid
-    return RecordKeys(fps, ids, frozenset(seen))
-
-
-def id_of(value: Any, id_field: str) -> str | None:
-    """The record's id at a dotted path (`meta.uid`): a string, or an integer as written."""
-    for part in id_field.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    if isinstance(value, str):
-        return value
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _located(path: str, located: list[tuple[int, int | None, int | None]],
-             finder: re.Pattern[bytes] | None) -> Iterator[tuple[list[int], Any, bytes]]:
-    """(positions of the findings on it, parsed value or _INVALID, raw bytes) of each wanted record
-    of a file, in one pass that stops after the last one unless `finder` asks for every record
-    whose bytes it matches (those come with no positions)."""
-    with open_binary(path) as stream:
-        if container_of(stream, path) == "jsonl":
-            by_line: dict[int, list[int]] = {}
-            for pos, line, _ in located:
-                if line is not None:  # a JSON Lines record always has one
-                    by_line.setdefault(line, []).append(pos)
-            last = max(by_line, default=0)
-            for line, _, raw in jsonl_lines(stream):
-                positions = by_line.get(line)
-                if positions is None:
-                    if finder is None:
-                        if line > last:
-                            return
-                        continue
-                    if not finder.search(raw):
-                        continue
-                yield positions or [], _parse(raw) if raw.strip() else _INVALID, raw
-            return
-        # a JSON array: records by index; a finding with only a line (the array's syntax error,
-        # a byte-order mark) sits on a raw line, kept by a tap on the reads
-        by_index: dict[int, list[int]] = {}
-        by_raw: dict[int, list[int]] = {}
-        for pos, line, index in located:
-            (by_index.setdefault(index, []) if index is not None else by_raw.setdefault(cast(int, line), [])).append(pos)
-        tap = _LineTap(stream, set(by_raw))
-        last = max(by_index, default=-1)
-        values = (item for item in iter_json_values(cast(IO[bytes], tap)) if not isinstance(item, ReadProblem))
-        for index, (_, value) in enumerate(values):
-            positions = by_index.get(index)
-            if positions is not None or finder is not None:
-                yield positions or [], value, b""
-            elif index >= last and not by_raw:
-                break
-        for line, positions in by_raw.items():
-            yield positions, _INVALID, tap.lines.get(line, b"")
-
-
-class _LineTap:
-    """A stream passing reads through while keeping the bytes of wanted lines."""
-
-    def __init__(self, stream: IO[bytes], wanted: set[int]) -> None:
-        self.stream, self.wanted = stream, wanted
-        self.line = 1  # the line the next byte read belongs to
-        self.lines: dict[int, bytes] = {}
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size)
-        breaks = data.count(b"\n")
-        if any(self.line <= n <= self.line + breaks for n in self.wanted):  # split only when needed
-            for k, piece in enumerate(data.split(b"\n")):
-                if self.line + k in self.wanted:
-                    self.lines[self.line + k] = self.lines.get(self.line + k, b"") + piece
-        self.line += breaks
-        return data
-
-
-def _finder(ids: Collection[str]) -> re.Pattern[bytes]:
-    """A pattern matching the bytes of a JSON line that may hold one of the ids: as a string,
-    raw or ASCII-escaped, or as a bare integer. It may over-match; values are parsed to verify."""
-    tokens = {orjson.dumps(i) for i in ids} | {json.dumps(i).encode() for i in ids} \
-        | {i.encode() for i in ids if i.isdigit()}
-    return re.compile(b"|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)))
-
-
-def _canonical(value: Any) -> bytes:
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # an integer past 64 bits, a lone surrogate (lenient JSON)
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) \
-            .encode("utf-8", "surrogatepass")
-
-
-def _fallback(f: Finding) -> str:
-    if f.line is None and f.record_index is None:  # dataset-level: the rule on this file
-        return _digest(b"d", f"{f.rule}\0{os.path.basename(f.file or '')}".encode())
-    return _digest(b"p", f"{f.file}\0{f.line}\0{f.record_index}".encode())
-
-
-def _digest(tag: bytes, data: bytes) -> str:
-    return hashlib.blake2b(tag + b"\0" + data, digest_size=8).hexdigest()
 
 
 # -- the baseline file ---------------------------------------------------------------------------
@@ -208,7 +73,7 @@ def write_baseline(report: Report | list[FileResult], path: str) -> int:
     for f, fp in zip(report.findings, report.fingerprints()):
         if f.category == "suppression":
             continue
-        key = (f.rule, _relative(f.file, folder), fp, f.pointer)
+        key = (f.rule, _relative(f.file, folder), fp, key_pointer(f))
         old = entries.get(key)
         entries[key] = replace(old, count=old.count + 1) if old else Entry(*key, 1, f.name, f.message)
     lines = [orjson.dumps({"rule": e.rule, "name": e.name, "file": e.file, "fingerprint": e.fingerprint,
@@ -229,6 +94,8 @@ def load_baseline(path: str) -> Baseline:
             text = f.read()
     except FileNotFoundError:
         raise ValueError(f"baseline {path!r} does not exist: create it with --write-baseline") from None
+    except OSError as e:  # a folder, no permission
+        raise ValueError(f"cannot read baseline {path!r}: {e.strerror or e}") from None
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as e:
@@ -295,7 +162,7 @@ def baselined(results: list[FileResult], rows: Keyed, baseline: Baseline, settin
         covered.append([])
         for f, fp, _ in row:
             rel = rels[f.file] if f.file in rels else rels.setdefault(f.file, baseline.rel(f.file))
-            key = (f.rule, rel, fp, f.pointer)
+            key = (f.rule, rel, fp, key_pointer(f))
             hit = left.get(key, 0) > 0
             if hit:
                 left[key] -= 1

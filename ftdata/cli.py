@@ -124,6 +124,12 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
         _fix_usage(paths, eval_paths, fix, fix_output)
     if write_baseline and no_baseline:
         raise UsageFailure("--write-baseline and --no-baseline contradict each other; give one")
+    if write_baseline and (output is not None or fix or statistics):
+        raise UsageFailure("--write-baseline only records the findings; run -o/--output, --statistics or --fix "
+                           "without it")
+    if output is not None and fix_output is not None and os.path.abspath(output) == os.path.abspath(fix_output):
+        raise UsageFailure(f"-o/--output and --fix-output are both {output!r}: the report and the fixed data "
+                           "need two files")
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
     given: dict[str, Any] = {
@@ -140,9 +146,10 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
         raise UsageFailure(str(e)) from None
     for p in settings.eval:
         _readable(p)
-    output_format = output_format or loaded.config.output_format or "text"
-    if output_format not in FORMATS:
-        raise UsageFailure(f"{loaded.path}: output-format {output_format!r} is not one of {', '.join(FORMATS)}")
+    configured = loaded.config.output_format
+    if configured is not None and configured not in FORMATS:
+        raise UsageFailure(f"{loaded.path}: output-format {configured!r} is not one of {', '.join(FORMATS)}")
+    output_format = output_format or configured or "text"
     if output is not None:
         _output_usage(output, paths + settings.eval)
     from ftdata import engine

@@ -66,11 +66,11 @@ class Settings(BaseModel):
                 if not sel.strip():
                     raise ValueError(f"{field} takes a rule code, code prefix, name or category, not an empty string")
                 if sel.strip().upper() != "ALL" and not any(specificity(c, sel) for c in all_checks()):
-                    raise ValueError(f"{field} {sel!r} matches no rule{_suggest(sel)}")
+                    raise ValueError(f"{field} {sel!r} matches no rule{suggest(sel)}")
         for key, opts in self.checks.items():
             cls = find(key)
             if cls is None:
-                raise ValueError(f"options for unknown check {key!r}{_suggest(key)}")
+                raise ValueError(f"options for unknown check {key!r}{suggest(key)}")
             fields = cls.Options.model_fields
             for name in opts:
                 if name not in fields:
@@ -86,6 +86,16 @@ class Settings(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _known_input_format(self) -> Settings:
+        from ftdata.formats import NAMES
+
+        if self.input_format is not None and self.input_format not in NAMES:
+            close = difflib.get_close_matches(self.input_format, NAMES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(NAMES)})"
+            raise ValueError(f"input-format {self.input_format!r} is not a format ftdata reads{hint}")
+        return self
+
+    @model_validator(mode="after")
     def _known_model(self) -> Settings:
         if self.model not in MODELS and self.max_tokens is None:
             raise ValueError(f"unknown model {self.model!r} (known: {', '.join(MODELS)}); "
@@ -97,7 +107,7 @@ class Settings(BaseModel):
         return spec._replace(source=self.limit_source) if self.max_tokens and self.limit_source else spec
 
 
-def _suggest(word: str) -> str:
+def suggest(word: str) -> str:
     """A ", did you mean X?" suffix naming the closest rule code or name, if any is close."""
     from ftdata.registry import all_checks
 

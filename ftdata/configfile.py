@@ -63,7 +63,7 @@ class FileConfig(_Table):
     profile: str | None = None
     model: str | None = None
     max_tokens: int | None = Field(None, gt=0)
-    input_format: str | None = None
+    input_format: str | None = None  # checked by Settings against ftdata.formats.NAMES
     label_field: str | None = Field(None, min_length=1)
     label_key: str | None = Field(None, min_length=1)
     volume: VolumeTable | None = None
@@ -119,9 +119,14 @@ def find(start: str | None = None) -> str | None:
 
 
 def _has_table(path: str) -> bool:
+    """Does the pyproject.toml configure ftdata? One that cannot be parsed does when its text
+    has the table: its error is then ours to report, not a reason to run with the defaults."""
     try:
         return "ftdata" in _read(path).get("tool", {})
     except ConfigError:
+        with open(path, "rb") as f:
+            if b"[tool.ftdata" in f.read():
+                raise
         return False
 
 
@@ -153,7 +158,7 @@ def load(path: str | None = None, isolated: bool = False) -> Loaded:
     try:
         return Loaded(path, FileConfig.model_validate(data))
     except ValidationError as e:
-        raise ConfigError(explain(e, path, "[tool.ftdata]" if path.endswith("pyproject.toml") else "")) from None
+        raise ConfigError(explain(e, path, Loaded(path).table)) from None
 
 
 def explain(error: ValidationError, path: str, table: str) -> str:
@@ -169,7 +174,7 @@ def explain(error: ValidationError, path: str, table: str) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
         return f"{where}unknown key {key!r}{hint}"
     msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"{where}{key}: {msg}"
+    return f"{where}{key}: {msg}" if key else f"{where}{msg}"
 
 
 def _known_keys(parent: list[str]) -> list[str]:
@@ -190,15 +195,20 @@ def settings_fields(loaded: Loaded, cli: dict[str, Any], profile: dict[str, Any]
     scalars and options replace; tables merge key by key."""
     layers = [profile or {}, file_fields(loaded), cli]
     out: dict[str, Any] = {}
-    for layer in layers:
-        if "model" in layer and "max_tokens" not in layer:  # a model named above a profile's limit
+    for n, layer in enumerate(layers):
+        if "max_tokens" in layer and "limit_source" not in layer:
+            out.pop("limit_source", None)  # the limit is this layer's now, not the profile's
+        if n and "model" in layer and "max_tokens" not in layer and "max_tokens" in layers[0] \
+                and "max_tokens" not in layers[1]:  # a model named above a profile's limit
             out.pop("max_tokens", None)
             out.pop("limit_source", None)
         for key, value in layer.items():
             if key in ("ignore", "extend_select"):
                 out[key] = (*out.get(key, ()), *value)
             elif key in ("severity", "per_file_ignores", "volume"):
-                out[key] = {**out.get(key, {}), **value}
+                # re-inserted, not updated in place: on a tie between spellings (a code and a
+                # name), ftdata.selection lets the later entry win, so a higher layer comes last
+                out[key] = {**{k: v for k, v in out.get(key, {}).items() if k not in value}, **value}
             elif key == "checks":
                 out[key] = _merge_checks(out.get(key, {}), value)
             else:
@@ -244,16 +254,17 @@ def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
     cfg = loaded.config
     name = cli.get("profile") or cfg.profile
     where = f"{loaded.path}: {loaded.table + ' ' if loaded.table else ''}" if loaded.path else ""
-    profile = _profile(name, where if not cli.get("profile") else "--profile ")
+    profile = _profile(name, f"{where}profile: " if not cli.get("profile") else "--profile: ")
     if loaded.path:  # the file alone first, so that its mistakes are reported as its own
         alone = {k: v for k, v in file_fields(loaded).items() if k != "model"}
         try:
             Settings(**alone)
         except ValidationError as e:
             raise ConfigError(explain(e, loaded.path, loaded.table)) from None
+    _check_record_ignores(loaded, where)
     fields = settings_fields(loaded, {k: v for k, v in cli.items() if k != "profile"}, profile)
     try:
-        return Settings(**{**fields, **({"profile": name} if name else {})})
+        return Settings(**fields)
     except ValidationError as e:
         err = e.errors()[0]
         msg = str(err["msg"]).removeprefix("Value error, ")
@@ -263,14 +274,26 @@ def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
         raise ConfigError(f"invalid setting {key}: {msg}" if key else msg) from None
 
 
+def _check_record_ignores(loaded: Loaded, where: str) -> None:
+    """Every rule an ignore-records entry names must exist: a misspelt one would suppress nothing, silently."""
+    from ftdata.config import suggest
+    from ftdata.registry import all_checks
+    from ftdata.selection import specificity
+
+    for n, entry in enumerate(loaded.config.ignore_records or ()):
+        for sel in entry.rules:
+            if not any(specificity(c, sel) is not None for c in all_checks()):
+                raise ConfigError(f"{where}ignore-records.{n}.rules: {sel!r} matches no rule{suggest(sel)}")
+
+
 def _profile(name: str | None, where: str) -> dict[str, Any] | None:
     """The provider profile's Settings fields (ftdata.profiles), or a ConfigError for a bad name."""
     if name is None:
         return None
     from ftdata.profiles import PROFILES, profile_settings
 
-    if name not in PROFILES:
-        close = difflib.get_close_matches(name, list(PROFILES), n=1)
+    if name.strip().lower() not in PROFILES:
+        close = difflib.get_close_matches(name.strip().lower(), list(PROFILES), n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(PROFILES)}"
-        raise ConfigError(f"{where}profile: unknown profile {name!r}; {hint}")
+        raise ConfigError(f"{where}unknown profile {name!r}; {hint}")
     return profile_settings(name)

@@ -9,18 +9,24 @@ A plugin check is a RecordCheck or DatasetCheck subclass held to the built-ins' 
 2-5 capitals and 3 digits, a kebab-case name, a lowercase category (its own one is allowed), a
 Severity, a docstring (`ftdata rule CODE` prints it) and Options buildable from defaults. One
 that breaks a rule, fails to import, or reuses a code or name is skipped and described in one
-sentence by `problems()`: an installed plugin never stops a lint. Loading happens once per process.
+sentence by `problems()`. One that raises while linting becomes one warning finding and is skipped
+for the rest of the file (`guard`): an installed plugin never stops a lint. Loading happens once per process.
 """
 from __future__ import annotations
 
+import enum
 import functools
+import os
 import re
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from ftdata.checks.base import Check, CheckOptions, DatasetCheck, RecordCheck
-from ftdata.model import TASKS, Severity
+from ftdata.checks.base import Check, CheckOptions, Dataset, DatasetCheck, RecordCheck
+from ftdata.model import TASKS, Finding, Record, Severity
+
+if TYPE_CHECKING:
+    from ftdata.config import Settings
 
 GROUP = "ftdata.checks"
 CODE = re.compile(r"[A-Z]{2,5}[0-9]{3}")
@@ -96,6 +102,115 @@ def report_lines() -> list[str]:
         lines.append(f"{len(found.problems)} problem{'s' if len(found.problems) > 1 else ''}:")
         lines.extend(f"  {p}" for p in found.problems)
     return lines
+
+
+def guard(checks: list[Check]) -> list[Check]:
+    """These checks, each plugin check behind a guard (GuardedRecordCheck, GuardedDatasetCheck). The
+    built-ins run bare: their bugs are ours and stop the lint, and the scan pays nothing for a guard."""
+    origins = {p.cls: p.origin for p in load().checks}
+    return [_guarded(c, origins[type(c)]) if type(c) in origins else c for c in checks] if origins else checks
+
+
+def _guarded(check: Check, origin: str) -> Check:
+    if isinstance(check, RecordCheck):
+        return GuardedRecordCheck(check, origin)
+    assert isinstance(check, DatasetCheck)  # the other kind a plugin may add (see _invalid)
+    return GuardedDatasetCheck(check, origin)
+
+
+class GuardedRecordCheck(RecordCheck):
+    """A plugin record check whose first exception becomes one warning at the record it crashed on,
+    after which it is skipped (for this file, in this process: each worker reports its own crash)."""
+
+    def __init__(self, check: RecordCheck, origin: str) -> None:
+        super().__init__(check.options)
+        _adopt(self, check)
+        self.inner, self.origin, self.crashed = check, origin, False
+
+    def check(self, record: Record) -> Iterator[Finding]:
+        if self.crashed:
+            return iter(())
+        try:
+            return iter(_findings(self.inner.check(record)))
+        except (Exception, SystemExit) as e:  # any failure of third-party code
+            self.crashed = True
+            return iter((_crash(self, e, record),))
+
+
+class GuardedDatasetCheck(DatasetCheck):
+    """A plugin dataset check whose first exception in `collect` becomes one warning at the record it
+    crashed on (held in `crashes` until the scanner hands it on with its chunk) and skips the check
+    for the rest of the file, `finish` included; an exception in `finish` becomes a dataset-level one."""
+
+    def __init__(self, check: DatasetCheck, origin: str) -> None:
+        super().__init__(check.options)
+        _adopt(self, check)
+        self.inner, self.origin, self.crashed = check, origin, False
+        self.crashes: list[Finding] = []
+
+    def collects(self, settings: Settings) -> bool:
+        return self.inner.collects(settings)
+
+    def collect(self, record: Record, settings: Settings) -> Any:
+        if self.crashed:
+            return CRASHED
+        try:
+            return self.inner.collect(record, settings)
+        except (Exception, SystemExit) as e:
+            self.crashed = True
+            self.crashes.append(_crash(self, e, record))
+            return CRASHED
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        if self.crashed or any(v is CRASHED for v in values):  # collect crashed (here or in a worker): reported
+            return iter(())
+        try:
+            return iter(_findings(self.inner.finish(values, data)))
+        except (Exception, SystemExit) as e:
+            self.crashed = True
+            return iter((_crash(self, e, file=data.file),))
+
+
+class _Crashed(enum.Enum):
+    """What a crashed `collect` gives for each record (an enum member pickles by name, so the parent
+    recognises the values of a worker in which it crashed)."""
+
+    CRASHED = "crashed"
+
+
+CRASHED = _Crashed.CRASHED
+# the plugin's class attributes, which Plan, the scanner and reports read on the instance
+_ADOPTED = ("code", "name", "category", "severity", "Options", "tasks", "roles_only", "turn_data_only",
+            "fingerprints", "profiles")
+
+
+def _adopt(guard: Check, check: Check) -> None:
+    vars(guard).update({a: getattr(check, a) for a in _ADOPTED if hasattr(check, a)})
+
+
+def _findings(found: Iterable[Finding]) -> list[Finding]:
+    """A plugin's findings as a list: a generator runs (and raises) as it is consumed, which must
+    happen inside the guard; anything but a Finding would break the report later, so it raises here."""
+    out = list(found)
+    for f in out:
+        if not isinstance(f, Finding):
+            raise TypeError(f"it yielded {type(f).__name__}, not a Finding")
+    return out
+
+
+def _crash(check: GuardedRecordCheck | GuardedDatasetCheck, e: BaseException, record: Record | None = None,
+           file: str | None = None) -> Finding:
+    """The finding for a crash at `record` (None: in finish, on the whole `file`): a warning whatever
+    the check's severity, since a crash must neither fail a run by itself nor pass silently. With
+    FTDATA_DEBUG set the exception propagates instead, for its traceback."""
+    if os.environ.get("FTDATA_DEBUG"):
+        raise e
+    where, rest, line, index = "on the whole file", "", None, None
+    if record is not None:
+        where, rest, file, line, index = "on this record", " for the rest of the file", record.file, record.line, record.index
+    return Finding(rule=check.code, name=check.name, category=check.category, severity=Severity.WARNING, file=file,
+                   line=line, record_index=index, message=f"plugin check {check.name} ({check.origin}) crashed {where} "
+                   f"({_error(e)}) and was skipped{rest}; report it to its authors")
 
 
 def collect(entry_points: Iterable[EntryPoint]) -> Plugins:

@@ -97,7 +97,7 @@ BUILTIN: tuple[type[Check], ...] = (
 @functools.cache
 def all_checks() -> tuple[type[Check], ...]:
     """BUILTIN, then the plugin checks (ftdata.plugins, ordered by code). Cached: plugins load once
-    per process, and find() and matches() ask often."""
+    per process, and find() and rule selection ask often."""
     from ftdata import plugins
 
     return BUILTIN + plugins.load().classes
@@ -111,17 +111,13 @@ def find(code_or_name: str) -> type[Check] | None:
     return None
 
 
-def matches(cls: type[Check], selectors: tuple[str, ...]) -> bool:
-    """A selector is a code, a code prefix (FMT, FMT0), a rule name or a category."""
-    return any(s == cls.name or s == cls.category or cls.code.startswith(s.upper()) for s in selectors)
-
-
 class Plan:
     """The checks of one run, instantiated with their options and sorted by kind."""
 
     def __init__(self, settings: Settings, file: str = "") -> None:
         """The checks `settings` selects for `file` (its per-file ignores applied), with options;
         `severity` maps the code of each rule whose severity is overridden to its new severity."""
+        from ftdata import plugins
         from ftdata.selection import enabled, file_ignores, severity_of
 
         by_code: dict[str, dict[str, Any]] = {}
@@ -135,7 +131,7 @@ class Plan:
         self.codes = frozenset(cls.code for cls in chosen)
         self.severity = {cls.code: level for cls in chosen
                          if (level := severity_of(cls, settings.severity)) is not cls.severity}
-        checks = [cls(cls.Options(**by_code.get(cls.code, {}))) for cls in chosen]
+        checks = plugins.guard([cls(cls.Options(**by_code.get(cls.code, {}))) for cls in chosen])
         self.read = {c.kind: c for c in checks if isinstance(c, ReadRule)}
         self.schema = [c for c in checks if isinstance(c, SchemaRule)]
         self.record = [c for c in checks if isinstance(c, RecordCheck)]

@@ -19,6 +19,7 @@ from ftdata.checks.format._schema import json_type
 from ftdata.formats.base import Format
 from ftdata.io import BOM, ReadProblem
 from ftdata.model import TASKS, TEXT, Finding, Message, Record
+from ftdata.plugins import GuardedDatasetCheck
 from ftdata.records import make_record
 from ftdata.registry import Plan
 
@@ -89,6 +90,7 @@ class Scanner:
                             self.plan.record_checks(t, True)) for t in TASKS}
         self._valid = {f.name: schemas.is_valid(f.schema) for f in formats.FORMATS} if self.plan.schema else {}
         self._collect = [i for i, c in enumerate(self.plan.dataset) if train and c.collects(settings)]
+        self._guarded = [c for c in self.plan.dataset if isinstance(c, GuardedDatasetCheck)]  # plugins
         wanted = self.plan.fingerprints(bool(settings.eval))  # eval sets are compared by fingerprints
         self.fingerprints = bool(wanted)
         self.signatures = "near" in wanted
@@ -127,7 +129,7 @@ class Scanner:
             self._record(out, obj, rel, out.n_records, stride == 1 or crc32(raw) % stride == 0, offset, raw)
             out.n_records += 1
         out.n_lines = rel
-        return out.freeze()
+        return self._done(out)
 
     def values(self, items: Iterable[tuple[int, Any] | ReadProblem]) -> Partial:
         out = Partial(len(self.plan.dataset))
@@ -138,6 +140,13 @@ class Scanner:
             line, obj = item
             self._record(out, obj, line, out.n_records, out.n_records % self.stride == 0, -1)
             out.n_records += 1
+        return self._done(out)
+
+    def _done(self, out: Partial) -> Partial:
+        """The chunk, frozen, with the crashes of plugin checks' `collect` during it (ftdata.plugins)."""
+        for check in self._guarded:
+            out.findings.extend(check.crashes)
+            check.crashes.clear()
         return out.freeze()
 
     # -- a line that orjson refused ------------------------------------------------------------

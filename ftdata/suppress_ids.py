@@ -1,7 +1,7 @@
 """Ignores by record id, from the configuration: `id-field` names a dotted path into each raw
 record (`meta.uid`), and each ignore names an id, a reason and optionally the rules it covers.
 
-Ids are read in the same pass as the baseline's fingerprints (ftdata.baseline.record_keys), so
+Ids are read in the same pass as the baseline's fingerprints (ftdata.record_keys.record_keys), so
 `apply_suppressions` applies both with one read of each file.
 """
 from __future__ import annotations
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from ftdata.baseline import Baseline, Covered, Keyed, baselined, keyed, rebuild
+from ftdata.checks.base import Check
 from ftdata.checks.suppression.unused_record_ignore import UnusedRecordIgnore
 from ftdata.config import Settings
 from ftdata.model import Finding
 from ftdata.registry import Plan, all_checks
 from ftdata.report.base import FileResult
-from ftdata.selection import reseverity
+from ftdata.selection import reseverity, specificity
 
 
 class IgnoreLike(Protocol):
@@ -83,11 +84,12 @@ def ignored(results: list[FileResult], rows: Keyed, ignores: list[IdIgnore], see
     for n, ignore in enumerate(ignores):
         by_id.setdefault(ignore.id, []).append(n)
     used = [False] * len(ignores)
+    checks = {c.code: c for c in all_checks()}
     covered: Covered = []
     for row in rows:
         covered.append([])
         for f, _, rid in row:
-            hits = [n for n in by_id.get(rid, ()) if _selects(ignores[n].rules, f.rule, f.name, f.category)] \
+            hits = [n for n in by_id.get(rid, ()) if _covers(ignores[n].rules, checks.get(f.rule))] \
                 if rid is not None else []
             for n in hits:
                 used[n] = True
@@ -96,7 +98,7 @@ def ignored(results: list[FileResult], rows: Keyed, ignores: list[IdIgnore], see
     if UnusedRecordIgnore.code not in plan.codes:
         return covered, []
     run: set[str] = set().union(*(Plan(settings, r.file).codes for r in results))
-    classes = [(c.code, c.name, c.category) for c in all_checks() if c.code in run]
+    classes = [c for code, c in checks.items() if code in run]
     # ids of stdin (spooled and removed) or in-memory records cannot be read again: an id not
     # seen may be there
     blind = any(r.file == "-" or not os.path.isfile(r.file) for r in results)
@@ -106,20 +108,28 @@ def ignored(results: list[FileResult], rows: Keyed, ignores: list[IdIgnore], see
         if ignore.id not in seen and not blind:
             message = (f"record-ignore for id {ignore.id!r} matches no linted record (id-field {id_field!r}): "
                        f"the record was removed or the id is misspelt")
-        elif ignore.id in seen and not used[n] and any(_selects(ignore.rules, *c) for c in classes):
+        elif ignore.id in seen and not used[n] and any(_covers(ignore.rules, c) for c in classes):
             message = (f"record-ignore for id {ignore.id!r} suppresses nothing: the record has no {rules}"
                        f"finding (fixed?); remove the ignore")
         else:
             continue
-        stale.append(check.finding(message, text=ignore.reason, file=config_file,
+        stale.append(check.finding(message, text=ignore.reason, file=_relative(config_file),
                                    line=_line_of(config_file, ignore.id)))
     return covered, reseverity(stale, plan.severity)
 
 
-def _selects(selectors: Sequence[str], code: str, name: str, category: str) -> bool:
-    """Does a list of selectors (codes, prefixes, names, categories; empty: all) cover a rule?"""
-    return not selectors or any(s.strip() and (code.startswith(s.strip().upper()) or s.strip().upper() == "ALL"
-                                               or s.strip() in (name, category)) for s in selectors)
+def _covers(selectors: Sequence[str], check: type[Check] | None) -> bool:
+    """Do an ignore's rules (selectors as `select` takes them; none: every rule) cover a rule?"""
+    return not selectors or (check is not None and any(specificity(check, s) is not None for s in selectors))
+
+
+def _relative(path: str | None) -> str | None:
+    """A path relative to the working directory, as the baseline's is, so that annotations map to
+    the checkout (unchanged on another drive)."""
+    try:
+        return os.path.relpath(path) if path else path
+    except ValueError:  # another drive (Windows)
+        return path
 
 
 def _normalised(ignores: Ignores) -> list[IdIgnore]:

@@ -5,7 +5,9 @@ an empty assistant turn, a line that is not JSON)."""
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
+import os
 import random
 import tomllib
 from pathlib import Path
@@ -16,9 +18,11 @@ import pytest
 
 import ftdata
 import ftdata.baseline as baseline_mod
+import ftdata.record_keys as record_keys
+import ftdata.suppress_ids as suppress_ids
 from ftdata.baseline import apply_baseline, fingerprints, load_baseline, write_baseline
 from ftdata.config import Settings
-from ftdata.model import Finding
+from ftdata.model import Finding, Location
 from ftdata.report.base import FileResult, Report
 from ftdata.suppress_ids import apply_id_ignores, apply_suppressions
 
@@ -58,19 +62,19 @@ def findings_of(results: list[FileResult]) -> list[Finding]:
 def count_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths the suppression reader opens from now on (it still reads them)."""
     opened: list[str] = []
-    real = getattr(baseline_mod, "open_binary")
+    real = getattr(record_keys, "open_binary")
 
     def counting(path: str) -> Any:
         opened.append(path)
         return real(path)
 
-    monkeypatch.setattr(baseline_mod, "open_binary", counting)
+    monkeypatch.setattr(record_keys, "open_binary", counting)
     return opened
 
 
 # -- fingerprints ------------------------------------------------------------------------------------
-def fingerprint_by_rule(path: Path) -> dict[tuple[str, str], str]:
-    report = ftdata.lint(str(path), settings=SETTINGS)
+def fingerprint_by_rule(path: Path, settings: Settings = SETTINGS) -> dict[tuple[str, str], str]:
+    report = ftdata.lint(str(path), settings=settings)
     return {(f.rule, f.pointer): fp for f, fp in zip(report.findings, report.fingerprints())}
 
 
@@ -125,6 +129,163 @@ def test_each_file_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     fps = fingerprints(report.findings)
     assert sorted(opened) == sorted([str(a), str(b)])
     assert len(set(fps)) == 3  # the same three records in both files
+
+
+# -- findings about several records, and about a file -------------------------------------------------
+DUPS = Settings(select=("DUP", "SUP"), jobs=1)
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_datasets"
+
+
+def distinct_chats(n: int) -> list[dict[str, Any]]:
+    return [chat(f"Question number {i} about topic {7 * i}?", f"The answer to {i} is {13 * i} because of {i}.")
+            for i in range(n)]
+
+
+def conflict(record: dict[str, Any], answer: str) -> dict[str, Any]:
+    """The record's question with another answer (conflicting-output, DUP005)."""
+    return chat(record["messages"][0]["content"], answer)
+
+
+def test_a_pair_finding_is_accepted_whichever_record_of_the_pair_carries_it(tmp_path: Path) -> None:
+    """The reviewer's repro: DUP005 sits on the later record of the pair; moving the last line to
+    the top moves it to the other record."""
+    rows = distinct_chats(12)
+    rows.append(conflict(rows[3], "Something completely different and unrelated entirely."))
+    data = write_jsonl(tmp_path / "d.jsonl", rows)
+    path = str(tmp_path / "baseline.json")
+    before = lint(data, settings=DUPS)
+    assert where(before) == [("DUP005", 13)]
+    assert write_baseline(before, path) == 1
+    write_jsonl(data, [rows[-1], *rows[:-1]])
+    after = lint(data, settings=DUPS)
+    assert where(after) == [("DUP005", 5)]  # now on the other record
+    assert findings_of(apply_baseline(after, load_baseline(path), DUPS)) == []
+
+
+def test_a_reversed_and_reindented_json_array_keeps_its_duplicate_findings(tmp_path: Path) -> None:
+    """identity_alpaca.json has a conflict of three records (two findings, each naming the first):
+    reversing the array changes which record is first, so keying by the pair would not do."""
+    records = json.loads((SAMPLES / "identity_alpaca.json").read_text(encoding="utf-8"))
+    data = tmp_path / "identity_alpaca.json"
+    data.write_text(json.dumps(records, indent=2), encoding="utf-8")
+    path = str(tmp_path / "baseline.json")
+    before = lint(data, settings=DUPS)
+    conflicts = [f for f in findings_of(before) if f.rule == "DUP005"]
+    assert len({f.related for f in conflicts}) < len(conflicts)  # two findings name the same first record
+    write_baseline(before, path)
+    data.write_text(json.dumps(records[::-1], indent=7), encoding="utf-8")
+    after = lint(data, settings=DUPS)
+    assert sorted(f.rule for f in findings_of(after)) == sorted(f.rule for f in findings_of(before))
+    assert {f.line for f in findings_of(after)} != {f.line for f in findings_of(before)}
+    assert findings_of(apply_baseline(after, load_baseline(path), DUPS)) == []
+
+
+def test_a_record_joining_an_accepted_group_is_the_only_new_finding(tmp_path: Path) -> None:
+    """A group is keyed by its smallest record fingerprint, not by all of them: a new conflicting
+    answer (with a larger fingerprint) adds one finding to the group, and leaves the others accepted."""
+    rows = distinct_chats(6)
+    group = [conflict(rows[2], "Something else entirely."), conflict(rows[2], "A third, unrelated reply.")]
+    data = write_jsonl(tmp_path / "train.jsonl", [*rows, *group])
+    path = str(tmp_path / "baseline.json")
+    assert write_baseline(lint(data, settings=DUPS), path) == 1
+    assert load_baseline(path).entries[0].count == 2
+    joining = conflict(rows[2], "Yet another answer, unlike the others.")
+    write_jsonl(data, [joining, *rows, *group])
+    group_lines = (4, 8, 9)  # rows[2] and its two conflicts, after the new record on line 1
+    # the precondition: the joining record's fingerprint is not the group's smallest
+    assert record_fingerprint(data, 1) > min(record_fingerprint(data, n) for n in group_lines)
+    left = findings_of(apply_baseline(lint(data, settings=DUPS), load_baseline(path), DUPS))
+    assert [f.rule for f in left] == ["DUP005"]
+
+
+def test_findings_naming_a_common_record_are_one_group_in_any_order(tmp_path: Path) -> None:
+    """Line 2 names line 3, line 3 names line 1: one group of three, whatever order the findings
+    come in and whichever of them (or another rule's finding) numbers a record first."""
+    data = write_jsonl(tmp_path / "train.jsonl", GOOD[:3])
+    file = str(data)
+
+    def at(rule: str, line: int, *related: int) -> Finding:
+        return Finding(rule=rule, name="x", category="duplicates", severity=ftdata.Severity.WARNING, file=file,
+                       line=line, record_index=line - 1, related=tuple(Location(file, n, n - 1) for n in related))
+
+    smallest = min(record_fingerprint(data, n) for n in (1, 2, 3))
+    findings = [at("FMT020", 1), at("DUP003", 2, 3), at("DUP003", 3, 1)]
+    for order in itertools.permutations(range(3)):
+        keys = dict(zip(order, fingerprints([findings[i] for i in order])))
+        assert keys == {0: record_fingerprint(data, 1), 1: smallest, 2: smallest}
+    other_rule = fingerprints([at("DUP003", 2, 3), at("DUP005", 3, 1)])  # groups are per rule
+    assert other_rule == [min(record_fingerprint(data, n) for n in (2, 3)),
+                          min(record_fingerprint(data, n) for n in (1, 3))]
+
+
+def test_a_pair_findings_pointer_is_no_part_of_its_key(tmp_path: Path) -> None:
+    """A rule may point into the record carrying a pair finding; when the other record carries it,
+    the pointer is another one."""
+    a, b = chat("Tell me a joke.", "Why did the chicken cross the road?"), chat("Tell me a joke!", "Knock knock.")
+    data = write_jsonl(tmp_path / "train.jsonl", [a, b])
+
+    def pair(pointer: str) -> list[FileResult]:  # on line 2, naming line 1, as the duplicate rules do
+        found = Finding(rule="DUP005", name="conflicting-output", category="duplicates",
+                        severity=ftdata.Severity.WARNING, file=str(data), line=2, record_index=1, pointer=pointer,
+                        related=(Location(str(data), 1, 0),))
+        return [FileResult(str(data), 2, 2, [found], {})]
+
+    path = tmp_path / "baseline.json"
+    write_baseline(pair("/messages/1/content"), str(path))
+    assert json.loads(path.read_text(encoding="utf-8"))["entries"][0]["pointer"] == ""
+    write_jsonl(data, [b, a])
+    assert findings_of(apply_baseline(pair("/messages/0/content"), load_baseline(str(path)), SETTINGS)) == []
+
+
+def test_a_leak_is_keyed_with_its_training_record_read_in_the_same_pass(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = distinct_chats(12)
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    leaks = [rows[4], chat(rows[7]["messages"][0]["content"], rows[7]["messages"][1]["content"] + "!")]
+    evaluation = write_jsonl(tmp_path / "eval.jsonl", [*leaks, chat("A question for evaluation only?", "Yes.")])
+    settings = Settings(select=("LEAK",), eval=(str(evaluation),), jobs=1)
+    report = ftdata.lint(str(train), settings=settings)
+    assert [(f.rule, f.file, f.line, f.related[0].line) for f in report.findings] == [
+        ("LEAK001", str(evaluation), 1, 5), ("LEAK001", str(evaluation), 2, 8)]
+    opened = count_opens(monkeypatch)
+    keys = fingerprints(report.findings)
+    assert sorted(opened) == sorted([str(train), str(evaluation)])  # the training file too, once
+    assert keys[0] == record_fingerprint(evaluation, 1)  # an exact copy: the group has one fingerprint
+    assert record_fingerprint(evaluation, 2) != record_fingerprint(train, 8)
+    assert keys[1] == min(record_fingerprint(evaluation, 2), record_fingerprint(train, 8))
+    write_jsonl(train, rows[::-1])
+    write_jsonl(evaluation, [chat("A question for evaluation only?", "Yes."), *leaks[::-1]])
+    assert fingerprints(ftdata.lint(str(train), settings=settings).findings) == keys[::-1]
+
+
+def record_fingerprint(path: Path, line: int) -> str:
+    """The fingerprint of the record on a line of a file with one record a line."""
+    return fingerprints([Finding(rule="X", name="x", category="format", severity=ftdata.Severity.ERROR,
+                                 file=str(path), line=line, record_index=line - 1)])[0]
+
+
+def test_a_byte_order_mark_is_keyed_by_its_file_not_by_the_first_record(tmp_path: Path) -> None:
+    """FMT003 is reported on line 1 but is about the file: moving lines keeps it accepted."""
+    settings = Settings(select=(*RULES, "FMT003"), jobs=1)
+    rows: list[Any] = [*GOOD, PLACEHOLDER, BROKEN]
+    data = tmp_path / "train.jsonl"
+
+    def write(rows: list[Any]) -> None:
+        data.write_bytes(b"\xef\xbb\xbf" + "".join((r if isinstance(r, str) else json.dumps(r)) + "\n"
+                                                   for r in rows).encode())
+
+    write(rows)
+    path = str(tmp_path / "baseline.json")
+    before = lint(data, settings=settings)
+    assert ("FMT003", 1) in where(before)
+    assert write_baseline(before, path) == 3
+    write(rows[::-1])
+    assert findings_of(apply_baseline(lint(data, settings=settings), load_baseline(path), settings)) == []
+    array = tmp_path / "train.json"
+    array.write_bytes(b"\xef\xbb\xbf" + json.dumps([PLACEHOLDER, *GOOD]).encode())
+    fp = fingerprint_by_rule(array, settings)[("FMT003", "")]
+    array.write_bytes(b"\xef\xbb\xbf" + json.dumps([*GOOD, PLACEHOLDER], indent=4).encode())
+    assert fingerprint_by_rule(array, settings)[("FMT003", "")] == fp
 
 
 # -- the baseline ------------------------------------------------------------------------------------
@@ -260,6 +421,12 @@ def test_a_missing_baseline_is_a_value_error(tmp_path: Path) -> None:
         load_baseline(str(tmp_path / "nope.json"))
 
 
+def test_an_unreadable_baseline_is_a_value_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read baseline") as e:
+        load_baseline(str(tmp_path))  # a folder
+    assert "\n" not in str(e.value)
+
+
 def test_an_unwritable_baseline_is_a_value_error(tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "train.jsonl", [*GOOD, EMPTY])
     with pytest.raises(ValueError, match="cannot write baseline"):
@@ -297,9 +464,41 @@ def test_id_ignores_suppress_only_their_records_findings(tmp_path: Path) -> None
     assert [(f.rule, f.line) for f in findings_of(left) if f.file == str(data)] == [
         ("CNT001", 4), ("FMT020", 5), ("FMT001", 6)]
     unused = [f for f in findings_of(left) if f.rule == "SUP002"]
-    assert [(f.file, f.line) for f in unused] == [(str(config), 6), (str(config), 7)]
+    assert [(f.file, f.line) for f in unused] == [(os.path.relpath(config), 6), (os.path.relpath(config), 7)]
     assert "'gone-9' matches no linted record" in unused[0].message
     assert "'g-0' suppresses nothing" in unused[1].message and "placeholder" in unused[1].message
+
+
+def test_unused_id_ignore_is_located_relative_to_the_working_directory(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the baseline's path is, so that SARIF and GitHub annotations map to the checkout."""
+    data, config, ignores = id_setup(tmp_path)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    left = apply_id_ignores(lint(data), "meta.uid", ignores, str(config.resolve()), SETTINGS)
+    assert {f.file for f in findings_of(left) if f.rule == "SUP002"} == {os.path.join("..", "pyproject.toml")}
+
+
+@pytest.mark.parametrize("selector", ["CNT001", "cnt001", "CNT", "C", "placeholder", "content", "ALL", "all",
+                                      " CNT001 ", "FMT", "FMT020", "empty-turn", "format", "Placeholder", ""])
+def test_id_ignore_rules_are_selectors_as_select_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            selector: str) -> None:
+    """One selector logic (ftdata.selection.specificity), not a copy of it."""
+    from ftdata.checks.content.placeholder import Placeholder
+    from ftdata.selection import specificity
+
+    asked: list[str] = []
+
+    def spy(cls: Any, s: str) -> int | None:
+        asked.append(s)
+        return specificity(cls, s)
+
+    monkeypatch.setattr(suppress_ids, "specificity", spy)
+    data = write_jsonl(tmp_path / "train.jsonl", [with_id(PLACEHOLDER, "p-1"), *GOOD])
+    ignores = [{"id": "p-1", "reason": "kept on purpose", "rules": [selector]}]
+    left = where(apply_id_ignores(lint(data), "meta.uid", ignores, None, SETTINGS))
+    assert selector in asked
+    assert (("CNT001", 1) not in left) == (specificity(Placeholder, selector) is not None)
 
 
 def test_id_ignore_with_rules_keeps_the_records_other_findings(tmp_path: Path) -> None:
@@ -342,7 +541,6 @@ def test_rule_is_documented(code: str, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_cli_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("ftdata.suppressions", reason="the CLI's baseline flags are wired separately")
     from ftdata.cli import _run
 
     monkeypatch.chdir(tmp_path)
@@ -356,3 +554,43 @@ def test_cli_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
                  str(data)]) == 1
     found = orjson.loads((tmp_path / "out.json").read_bytes())["findings"]
     assert [(f["rule"], f["line"]) for f in found] == [("FMT020", 10)]
+
+
+def test_cli_an_unreadable_baseline_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    data = write_jsonl(tmp_path / "train.jsonl", [*GOOD, EMPTY])
+    (tmp_path / "baseline.json").write_text('{"ftdata_baseline": 1, "entries": []}', encoding="utf-8")
+
+    def denied(path: str, *args: Any, **kwargs: Any) -> Any:  # chmod does not stop root
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(baseline_mod, "open", denied, raising=False)
+    assert _run(["lint", "--isolated", "--select", ",".join(RULES), "--baseline", "baseline.json", str(data)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot read baseline 'baseline.json': Permission denied" in err and "Traceback" not in err
+
+
+def test_cli_sarif_fingerprints_of_a_duplicate_pair_survive_swapping_its_lines(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    rows = distinct_chats(12)
+    rows.append(conflict(rows[3], "Something completely different and unrelated entirely."))
+
+    def sarif(rows: list[Any]) -> list[tuple[str, int, str]]:
+        write_jsonl(tmp_path / "d.jsonl", rows)
+        assert _run(["lint", "--isolated", "--select", "DUP", "--format", "sarif", "-o", "out.sarif", "d.jsonl"]) == 0
+        results = orjson.loads((tmp_path / "out.sarif").read_bytes())["runs"][0]["results"]
+        return [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                 r["partialFingerprints"]["recordFingerprint/v1"]) for r in results]
+
+    before = sarif(rows)
+    rows[3], rows[12] = rows[12], rows[3]
+    after = sarif(rows)
+    assert [(rule, line) for rule, line, _ in before] == [("DUP005", 13)]  # the later record of the pair
+    assert [(rule, line) for rule, line, _ in after] == [("DUP005", 13)]  # now the other one
+    assert after[0][2] == before[0][2]

@@ -155,6 +155,15 @@ BAD_CONFIGS = {
     "unknown profile": ('profile = "opnai"\n', "profile: unknown profile 'opnai'; did you mean 'openai'?"),
     "record ignore without reason": ('[[ignore-records]]\nid = "a"\n', "ignore-records.0.reason: Field required"),
     "not TOML": ("select = [\n", "ftdata.toml: not valid TOML"),
+    "unknown input format": ('input-format = "sharegtp"\n', "input-format 'sharegtp' is not a format ftdata reads; "
+                             "did you mean 'sharegpt'?"),
+    "unknown output format": ('output-format = "xml"\n', "output-format 'xml' is not one of"),
+    "misspelt rule of a record ignore": ('id-field = "id"\n[[ignore-records]]\nid = "a"\nreason = "r"\n'
+                                         'rules = ["last-turn-not-asistant"]\n',
+                                         "ignore-records.0.rules: 'last-turn-not-asistant' matches no rule; "
+                                         "did you mean 'last-turn-not-assistant'?"),
+    "record ignores without id-field": ('[[ignore-records]]\nid = "a"\nreason = "r"\n', "needs id-field"),
+    "rule validator, no empty key": ('select = ["XYZ"]\n', "ftdata.toml: select 'XYZ' matches no rule"),
 }
 
 
@@ -168,6 +177,54 @@ def test_bad_configuration_exits_2_naming_file_and_key(project: Path, name: str,
     assert expected in err and err.count("\n") == 1 and "Traceback" not in err, err
 
 
+def test_broken_pyproject_with_our_table_is_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not skipped in favour of the defaults: the user meant to configure ftdata."""
+    (project / "pyproject.toml").write_text('[tool.ftdata]\nselect = ["FMT020"\n', encoding="utf-8")
+    assert _run(["lint", "data/train.jsonl"]) == 2
+    assert "pyproject.toml: not valid TOML" in capsys.readouterr().err
+    (project / "pyproject.toml").write_text('[project\nname = "x"\n', encoding="utf-8")  # not ours: passed over
+    assert _run(["lint", "data/train.jsonl", "--format", "json"]) == 0
+
+
+def test_output_format_from_the_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "ftdata.toml").write_text('output-format = "concise"\n', encoding="utf-8")
+    assert _run(["lint", "data/train.jsonl"]) == 0
+    assert capsys.readouterr().out.startswith("data/train.jsonl:121: FMT025 ")
+    assert _run(["lint", "data/train.jsonl", "--format", "jsonl"]) == 0
+    assert json.loads(capsys.readouterr().out)["rule"] == "FMT025"
+
+
+def test_severity_layers_whatever_the_spelling(project: Path) -> None:
+    """profile (trl: last-turn-not-assistant warning) < file (FMT022 info) < command line (the name again)."""
+    (project / "ftdata.toml").write_text('[severity]\nFMT022 = "info"\n', encoding="utf-8")
+    s = configfile.make_settings(configfile.load(), {"profile": "trl", "severity": {"last-turn-not-assistant": "error"}})
+    assert "FMT022" not in Plan(s).severity  # error: its default, so not an override
+    s = configfile.make_settings(configfile.load(), {"profile": "trl"})
+    assert Plan(s).severity["FMT022"].value == "info"
+
+
+def test_token_limit_layers(project: Path) -> None:
+    """A model on the command line replaces a profile's limit but not the file's; a limit set
+    above the profile is not credited to it."""
+    (project / "ftdata.toml").write_text("max-tokens = 2048\n", encoding="utf-8")
+    assert configfile.make_settings(configfile.load(), {"model": "gpt-4o"}).spec().limit == 2048
+    spec = configfile.make_settings(configfile.Loaded(), {"profile": "trl", "max_tokens": 40}).spec()
+    assert spec.limit == 40 and "TRL" not in spec.source
+    assert configfile.make_settings(configfile.Loaded(), {"profile": "TRL"}).spec().limit == 1024
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--write-baseline", "-o", "r.json"], "--write-baseline only records the findings"),
+    (["--write-baseline", "--statistics"], "--write-baseline only records the findings"),
+    (["--fix", "--fix-output", "x.jsonl", "-o", "x.jsonl"], "need two files"),
+])
+def test_contradictory_outputs_exit_2(project: Path, args: list[str], expected: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(["lint", "data/train.jsonl", *args]) == 2
+    assert expected in capsys.readouterr().err
+    assert not (project / "x.jsonl").exists() and not (project / "r.json").exists()
+
+
 def test_bad_pyproject_names_the_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "pyproject.toml").write_text("[tool.ftdata]\nextend-selet = []\n", encoding="utf-8")
     assert _run(["lint", "data/train.jsonl"]) == 2
@@ -176,7 +233,7 @@ def test_bad_pyproject_names_the_table(project: Path, capsys: pytest.CaptureFixt
 
 @pytest.mark.parametrize("args, expected", [
     (["--config", "nowhere.toml"], "cannot read the configuration 'nowhere.toml': it does not exist"),
-    (["--profile", "azure"], "--profile profile: unknown profile 'azure'"),
+    (["--profile", "azure"], "--profile: unknown profile 'azure'"),
     (["--select", "FMT9"], "select 'FMT9' matches no rule"),
     (["--severity", "FMT025=fatal"], "--severity takes RULE=error|warning|info"),
 ])
@@ -225,3 +282,16 @@ def test_uncommented_starter_is_valid(project: Path) -> None:
     s = configfile.make_settings(loaded, {})
     assert s.profile == "openai" and s.max_tokens == 16384 and loaded.config.id_field == "id"
     assert loaded.config.ignore_records and loaded.config.ignore_records[0].reason
+
+
+def test_profiles_end_to_end(project: Path) -> None:
+    """The clean OpenAI chat data is ready for OpenAI, not for Vertex (another format) nor, at 8
+    records, for Vertex's minimum of 16."""
+    assert lint("data/train.jsonl", "--profile", "openai", "--ignore", "FMT025")[0] == 0
+    code, report, _ = lint("data/train.jsonl", "--profile", "vertex")
+    assert code == 1 and "FMT042" in rules_of(report)
+    few = write_jsonl(project / "few.jsonl", [chat(i, ("user", f"Question {i}?"), ("assistant", f"Answer {i}."))
+                                              for i in range(8)])
+    messages = {f["rule"]: f["message"] for f in lint(str(few), "--profile", "vertex")[1]["findings"]}
+    assert messages["VOL001"].endswith("requires at least 16") and "Vertex" in messages["VOL001"]
+    assert "VOL001" not in rules_of(lint(str(few), "--profile", "bedrock")[1])  # Bedrock's minimum is 8

@@ -260,3 +260,113 @@ def test_problems_are_warnings_and_do_not_change_the_exit_code(target: Path, bro
     assert json.loads(result.stdout)["findings"] == json.loads(plain.stdout)["findings"]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("ftdata: warning: ")]
     assert warnings == [f"ftdata: warning: {p}" for p in problems]
+
+
+# -- plugin checks that raise while linting: one warning each, skipped for the rest of the file -------
+POEMS = [57, 74, 107, 120]  # the lines of CLEAN whose prompt asks for a poem: the fragile checks raise there
+
+
+@pytest.fixture(scope="module")
+def fragile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A distribution whose checks raise: in check() and collect() on poems, in finish() always."""
+    root = tmp_path_factory.mktemp("fragile")
+    make_dist(root, "fragile-plugin", "1.0", {"checks": "fragile_mod:CHECKS"}, {"fragile_mod": textwrap.dedent('''
+        from ftdata.checks.base import DatasetCheck, RecordCheck
+        from ftdata.model import Severity
+
+        def poem(record):
+            return "poem" in record.messages[1].content
+
+        class Fragile(RecordCheck):
+            """Notes every record; raises on a poem."""
+            code, name, category, severity = "CRS001", "fragile-check", "testing", Severity.INFO
+
+            def check(self, record):
+                yield self.finding("seen", record)
+                if poem(record):
+                    raise RuntimeError("plugin bug")
+
+        class Greedy(DatasetCheck):
+            """Collects a value per record; raises on a poem."""
+            code, name, category, severity = "CRS002", "greedy-check", "testing", Severity.ERROR
+
+            def collect(self, record, settings):
+                if poem(record):
+                    raise KeyError("poem")
+                return 1
+
+            def finish(self, values, data):
+                yield self.finding(f"finished with {len(values)} values", file=data.file)
+
+        class Brittle(DatasetCheck):
+            """Raises at the end."""
+            code, name, category, severity = "CRS003", "brittle-check", "testing", Severity.ERROR
+
+            def finish(self, values, data):
+                yield from ()
+                1 / 0
+
+        CHECKS = [Fragile, Greedy, Brittle]
+    ''')})
+    return root
+
+
+def crashed(name: str, error: str, record: bool = True) -> str:
+    where, rest = ("on this record", " for the rest of the file") if record else ("on the whole file", "")
+    return f"plugin check {name} (fragile-plugin 1.0) crashed {where} ({error}) and was skipped{rest}; " \
+           "report it to its authors"
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_plugin_check_that_raises_is_one_warning_and_skipped(fragile: Path, parallel: bool) -> None:
+    """Sequential, then forced parallel on one-line chunks in 2 forked workers: each process that meets
+    the crash reports it once (its first crashing record) and skips the check from then on."""
+    prelude = "import ftdata.engine as e\ne.PARALLEL_MIN_BYTES = 0\ne.CHUNK_BYTES = 200" if parallel else ""
+    args = ("lint", "--jobs", "2" if parallel else "1", "--format", "json", CLEAN)
+    plain = ftdata(*args, path=[], prelude=prelude)
+    result = ftdata(*args, path=[fragile], prelude=prelude)
+    assert result.returncode == plain.returncode == 0, result.stderr  # crashes are warnings: clean data passes
+    assert "internal error" not in result.stderr
+    report = json.loads(result.stdout)
+    ours = [f for f in report["findings"] if not f["rule"].startswith("CRS")]
+    assert ours == json.loads(plain.stdout)["findings"]  # the built-ins' findings are unchanged
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for f in report["findings"]:
+        if f["rule"].startswith("CRS") and f["message"] != "seen":
+            by_rule.setdefault(f["rule"], []).append(f)
+    for rule, name, error in (("CRS001", "fragile-check", "RuntimeError: plugin bug"),
+                              ("CRS002", "greedy-check", "KeyError: 'poem'")):
+        crashes = by_rule.pop(rule)  # CRS002: its finish is skipped, in the parent, for a crash in a worker
+        assert [(f["line"], f["record_index"]) for f in crashes[:1]] == [(POEMS[0], POEMS[0] - 1)]
+        assert len(crashes) <= 2 if parallel else len(crashes) == 1  # one per process that met a poem
+        assert {f["line"] for f in crashes} <= set(POEMS)
+        assert all(f["severity"] == "warning" and f["name"] == name and f["category"] == "testing"
+                   and f["message"] == crashed(name, error) for f in crashes)
+    brittle = by_rule.pop("CRS003")
+    assert [(f["line"], f["severity"], f["message"]) for f in brittle] == [
+        (None, "warning", crashed("brittle-check", "ZeroDivisionError: division by zero", record=False))]
+    assert by_rule == {}
+    seen = [f["line"] for f in report["findings"] if f["rule"] == "CRS001" and f["message"] == "seen"]
+    if not parallel:  # findings made before the crash are kept; none after it
+        assert seen == list(range(1, POEMS[0]))
+
+
+def test_ftdata_debug_lets_a_plugin_crash_through_for_its_traceback(fragile: Path) -> None:
+    result = ftdata("lint", CLEAN, path=[fragile], prelude="import os\nos.environ['FTDATA_DEBUG'] = '1'")
+    assert result.returncode != 0
+    assert 'raise RuntimeError("plugin bug")' in result.stderr and "fragile_mod.py" in result.stderr
+
+
+def test_builtin_checks_are_not_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A built-in's bug is ours: it stops the lint (the CLI says "internal error"), as before."""
+    import ftdata
+    from ftdata.checks.format.empty_turn import EmptyTurn
+
+    def boom(self: EmptyTurn, record: object) -> Any:
+        raise RuntimeError("our bug")
+
+    monkeypatch.setattr(EmptyTurn, "check", boom)
+    assert not any(isinstance(c, (plugins.GuardedRecordCheck, plugins.GuardedDatasetCheck))
+                   for c in plugins.guard([EmptyTurn()]))
+    with pytest.raises(RuntimeError, match="our bug"):
+        ftdata.lint(str(CLEAN))

@@ -138,7 +138,7 @@ def test_cli_output_is_the_snapshot(fmt: str, in_fixture_dir: None, capsysbinary
     path = SNAPSHOTS / f"{fmt}.{EXTENSIONS[fmt]}"
     if not path.exists():
         pytest.skip(f"no snapshot {path.name} yet (test_snapshot says how to make it)")
-    assert _run(["lint", FIXTURE, "--format", fmt, "--jobs", "1"]) == 1
+    assert _run(["lint", FIXTURE, "--format", fmt, "--jobs", "1", "--isolated"]) == 1
     assert scrub(capsysbinary.readouterr().out.decode()) == path.read_bytes().decode("utf-8")
 
 

@@ -29,15 +29,19 @@ def clean(value: str) -> str:
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
     root = ET.Element("testsuites", name="ftdata")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
-    for result in report.results:
-        suite = ET.SubElement(root, "testsuite", name=clean(result.file))
+    # a suite per file a finding is in: the linted files, then any other (a baseline's stale entry)
+    by_file: dict[str, list[Finding]] = {r.file: [] for r in report.results}
+    for f in report.findings:
+        by_file.setdefault(f.file or "", []).append(f)
+    for file, findings in by_file.items():
+        suite = ET.SubElement(root, "testsuite", name=clean(file))
         tally = {"tests": 0, "failures": 0, "skipped": 0}
-        for f in result.findings:
-            _testcase(suite, result.file, f)
+        for f in findings:
+            _testcase(suite, file, f)
             tally["tests"] += 1
             tally["skipped" if f.severity is Severity.INFO else "failures"] += 1
-        if not result.findings:
-            ET.SubElement(suite, "testcase", name="ftdata", classname=clean(result.file))
+        if not findings:
+            ET.SubElement(suite, "testcase", name="ftdata", classname=clean(file))
             tally["tests"] += 1
         _count(suite, tally)
         for k in totals:

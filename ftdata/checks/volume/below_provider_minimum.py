@@ -25,4 +25,10 @@ class BelowProviderMinimum(DatasetCheck):
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         minimum = data.settings.volume.provider_minimum
         if data.n < minimum:
-            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; the provider requires at least {minimum}", file=data.file)
+            who = "the provider"
+            if data.settings.profile:
+                from ftdata.profiles import PROFILES
+
+                who = PROFILES[data.settings.profile].title if data.settings.profile in PROFILES else who
+            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; {who} requires at least {minimum}",
+                               file=data.file)
