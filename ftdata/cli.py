@@ -118,6 +118,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
 
     if fix and fix_output is None and output is not None:  # `--fix -o OUT`, the original spelling
         fix_output, output = output, None
+    output = None if output == "-" else output  # `-o -`: standard output, as most tools read it
     for p in paths + eval_paths:
         _readable(p)
     if fix or fix_output is not None:
@@ -160,8 +161,9 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
         results = engine.lint_paths(paths, settings)
         if write_baseline:
             n = suppress.write_baseline(results, settings)
-            click.echo(f"wrote {n:,} accepted findings to {suppress.baseline_path}; `ftdata lint` now reports "
-                       "only new ones", err=True)
+            click.echo(f"wrote {n:,} baseline entr{'y' if n == 1 else 'ies'} (accepted findings, counted per "
+                       f"rule and record) to {suppress.baseline_path}; `ftdata lint` now reports only new ones",
+                       err=True)
             sys.exit(0)
         report = Report(suppress.apply(results, settings), exit_zero=exit_zero)
     except (ValueError, engine.Unreadable) as e:

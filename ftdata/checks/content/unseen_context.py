@@ -91,10 +91,14 @@ class UnseenContext(RecordCheck):
 
 
 def _gated(text: str) -> bool:
-    """Does the text hold a stem every pattern needs? Written out: a loop over the stems costs
-    twice as much, and this runs on every prompt."""
+    """Does the text hold a stem one of the patterns needs (one per media noun and attachment
+    verb of the patterns: keep them in step)? Written out: a loop over the stems costs twice as
+    much, and this runs on every prompt."""
     return ("mage" in text or "://" in text or "ictur" in text or "hoto" in text or "ideo" in text or "udio" in text
-            or "ttach" in text or "pload" in text or "creensho" in text or "hart" in text or "igure" in text)
+            or "ttach" in text or "pload" in text or "creensho" in text or "hart" in text or "igure" in text
+            or "iagra" in text or "raph" in text or "ecord" in text or "scan" in text or "ound clip" in text
+            or "nclos" in text or "ccompan" in text or "rawing" in text or "ainting" in text or "llustrat" in text
+            or "ortrait" in text)
 
 
 def _windows(text: str) -> tuple[tuple[int, str], ...]:
