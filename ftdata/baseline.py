@@ -62,14 +62,15 @@ class Baseline:
         return _relative(file, os.path.dirname(os.path.abspath(self.path)))
 
 
-def write_baseline(report: Report | list[FileResult], path: str) -> int:
+def write_baseline(report: Report | list[FileResult], path: str, keep: Sequence[Entry] = ()) -> int:
     """Write every finding of a report or of lint results (suppression findings aside) as accepted,
-    atomically, one entry per line in a stable order; returns the number of entries. ValueError
-    when the file cannot be written."""
+    with the entries `keep` (those of a previous baseline that this run could not judge: other
+    files, rules not run), atomically, one entry per line in a stable order; returns the number of
+    entries. ValueError when the file cannot be written."""
     if not isinstance(report, Report):
         report = Report(report)
     folder = os.path.dirname(os.path.abspath(path))
-    entries: dict[tuple[str, str, str, str], Entry] = {}
+    entries: dict[tuple[str, str, str, str], Entry] = {e.key: replace(e, line=None) for e in keep}
     for f, fp in zip(report.findings, report.fingerprints()):
         if f.category == "suppression":
             continue
@@ -174,14 +175,23 @@ def baselined(results: list[FileResult], rows: Keyed, baseline: Baseline, settin
     plan = Plan(settings, baseline.path)
     if UnusedSuppression.code not in plan.codes:
         return covered, []
-    linted = {baseline.rel(r.file): r.file for r in results}
-    codes = {rel: Plan(settings, file).codes for rel, file in linted.items()}
     check = UnusedSuppression()
+    judged = set(judged_entries(baseline, results, settings))
     stale = [check.finding(f"baseline entry for {e.rule} in {e.file} no longer matches ({left[e.key]} of {e.count} "
                            f"unused): the finding was fixed or its record changed; refresh with --write-baseline",
                            text=e.message or None, file=baseline.path, line=e.line)
-             for e in baseline.entries if left[e.key] and e.file in linted and e.rule in codes[e.file]]
+             for e in baseline.entries if left[e.key] and e.key in judged]
     return covered, reseverity(sorted(stale, key=Finding.sort_key), plan.severity)
+
+
+def judged_entries(baseline: Baseline, results: list[FileResult], settings: Settings) -> list[tuple[str, str, str, str]]:
+    """The keys of the entries this run could judge: of a file it linted and a rule it ran there.
+    Only those can be stale; the others are kept as they are when the baseline is rewritten."""
+    from ftdata.registry import Plan
+
+    linted = {baseline.rel(r.file): r.file for r in results}
+    codes = {rel: Plan(settings, file).codes for rel, file in linted.items()}
+    return [e.key for e in baseline.entries if e.file in linted and e.rule in codes[e.file]]
 
 
 def keyed(results: list[FileResult], id_field: str | None = None, wanted: Collection[str] = ()

@@ -87,6 +87,8 @@ def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--label-key", metavar="KEY", help="Key of the JSON object in the final answer holding the label.")
 @click.option("--check-option", "check_options", multiple=True, metavar="CHECK.KEY=VALUE",
               help="Set a check's option, e.g. length-outlier.z=4 (repeatable).")
+@click.option("--near-threshold", type=float, default=None,
+              help="Similarity (Jaccard of character 5-grams) from which records are near duplicates (default 0.8).")
 @click.option("--min-examples-provider", type=int, default=None, help="Provider minimum (default 10).")
 @click.option("--min-examples", type=int, default=None, help="Minimum to learn a behaviour (default 50).")
 @click.option("--recommended-examples", type=int, default=None, help="Recommended minimum (default 100).")
@@ -107,7 +109,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
          config_path: str | None, isolated: bool, profile: str | None, select: tuple[str, ...],
          extend_select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...], model: str | None,
          max_tokens: int | None, input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None,
-         label_key: str | None, check_options: tuple[str, ...], min_examples_provider: int | None,
+         label_key: str | None, check_options: tuple[str, ...], near_threshold: float | None,
+         min_examples_provider: int | None,
          min_examples: int | None, recommended_examples: int | None, baseline_path: str | None,
          write_baseline: bool, no_baseline: bool, jobs: int | None, max_examples: int, exit_zero: bool,
          color: bool | None, fix: bool, fix_output: str | None) -> None:
@@ -138,7 +141,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
         "eval": eval_paths or None, "label_field": label_field, "label_key": label_key,
         "select": _selectors(select) or None, "extend_select": _selectors(extend_select) or None,
         "ignore": _selectors(ignore) or None, "severity": _severities(severities) or None,
-        "checks": _check_options(check_options) or None, "volume": volume or None,
+        "checks": _check_options(check_options) or None, "volume": volume or None, "near_threshold": near_threshold,
         "limit_source": "--max-tokens" if max_tokens else None}
     try:
         loaded = configfile.load(config_path, isolated)
@@ -158,6 +161,7 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
 
     try:
         suppress = Suppressions.of(loaded, baseline_path, no_baseline or write_baseline)
+        paths = _without_baseline(paths, suppress.baseline_path)
         results = engine.lint_paths(paths, settings)
         if write_baseline:
             n = suppress.write_baseline(results, settings)
@@ -165,7 +169,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
                        f"rule and record) to {suppress.baseline_path}; `ftdata lint` now reports only new ones",
                        err=True)
             sys.exit(0)
-        report = Report(suppress.apply(results, settings), exit_zero=exit_zero)
+        kept, suppressed = suppress.apply(results, settings)
+        report = Report(kept, exit_zero=exit_zero, suppressed=suppressed)
     except (ValueError, engine.Unreadable) as e:
         raise UsageFailure(str(e)) from None
     _render(report, output_format, output, statistics, RenderOptions(
@@ -173,6 +178,18 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
     if fix and fix_output:
         _fix(paths[0], fix_output, settings.input_format)
     sys.exit(report.exit_code)
+
+
+def _without_baseline(paths: tuple[str, ...], baseline: str) -> tuple[str, ...]:
+    """The inputs but the baseline file (`ftdata lint *.json` globs it too): it is not training data."""
+    from ftdata.curate.atomic import same_file
+
+    kept = tuple(p for p in paths if p == "-" or not os.path.isfile(baseline) or not same_file(p, baseline))
+    if len(kept) < len(paths):
+        click.echo(f"ftdata: skipping {baseline}: it is the baseline of accepted findings, not training data", err=True)
+    if not kept:
+        raise UsageFailure("nothing to lint: the only input is the baseline")
+    return kept
 
 
 def _rule_doc(code: str) -> str | None:

@@ -174,6 +174,8 @@ def explain(error: ValidationError, path: str, table: str) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
         return f"{where}unknown key {key!r}{hint}"
     msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] in ("tuple_type", "list_type"):  # pydantic's word for a TOML array
+        msg = f"must be a list (an array such as [\"FMT\", \"content\"]), not {type(err['input']).__name__}"
     return f"{where}{key}: {msg}" if key else f"{where}{msg}"
 
 

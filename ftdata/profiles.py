@@ -81,7 +81,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
         # max_tokens: none, the limit is per model
         checks={
             # user and assistant turns only; the system prompt is the top-level `system` field
-            "unsupported-role": {"roles": ["user", "assistant"], "provider": "Bedrock", "system_field": "system"},
+            "unsupported-role": {"roles": ["user", "assistant"], "provider": "Bedrock", "system_field": "system",
+                                 "formats": ["bedrock", "openai-chat", "prompt-completion"]},
             # no per-turn weights
             "invalid-weight": {"mode": "none", "provider": "Bedrock"},
             # the conversation schema (a record without `system` reads as openai-chat), and
@@ -102,7 +103,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
         checks={
             # user and model turns only; the system prompt is the top-level `systemInstruction`
             "unsupported-role": {"roles": ["user", "assistant"], "provider": "Vertex AI",
-                                 "system_field": "systemInstruction"},
+                                 "system_field": "systemInstruction", "formats": ["vertex"]},
             # no per-turn weights
             "invalid-weight": {"mode": "none", "provider": "Vertex AI"},
             "unsupported-format": {"formats": ["vertex"], "provider": "Vertex AI"},

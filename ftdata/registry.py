@@ -118,7 +118,7 @@ class Plan:
         """The checks `settings` selects for `file` (its per-file ignores applied), with options;
         `severity` maps the code of each rule whose severity is overridden to its new severity."""
         from ftdata import plugins
-        from ftdata.selection import enabled, file_ignores, severity_of
+        from ftdata.selection import enabled, file_ignores, severity_of, specificity
 
         by_code: dict[str, dict[str, Any]] = {}
         for key, opts in settings.checks.items():  # keys may be codes or names, in any case
@@ -126,8 +126,9 @@ class Plan:
             if found is not None:
                 by_code.setdefault(found.code, {}).update(opts)
         select = (*settings.select, *settings.extend_select)
-        ignore = (*settings.ignore, *file_ignores(file, settings.per_file_ignores, settings.root))
-        chosen = [cls for cls in all_checks() if enabled(cls, select, ignore)]
+        off_here = file_ignores(file, settings.per_file_ignores, settings.root)  # absolute, whatever select says
+        chosen = [cls for cls in all_checks() if enabled(cls, select, settings.ignore)
+                  and not any(specificity(cls, s) is not None for s in off_here)]
         self.codes = frozenset(cls.code for cls in chosen)
         self.severity = {cls.code: level for cls in chosen
                          if (level := severity_of(cls, settings.severity)) is not cls.severity}

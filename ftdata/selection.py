@@ -2,9 +2,10 @@
 
 A selector is `ALL`, a category (`content`), a code prefix (`FMT`, `CNT01`), a rule code or a
 rule name. For each rule the most specific matching `select`/`extend-select` entry is weighed
-against the most specific `ignore` entry (per-file ignores included); on a tie the ignore wins, so
+against the most specific `ignore` entry; on a tie the ignore wins, so
 `select = ["CNT"]` with `ignore = ["CNT003"]` runs every content rule but refusal, and
 `ignore = ["content"]` with `select = ["CNT010"]` runs personal-data alone of the content rules.
+A per-file ignore is absolute: whatever `select` says, the rules it names do not run on its files.
 """
 from __future__ import annotations
 

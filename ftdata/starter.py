@@ -25,6 +25,9 @@ select = ["ALL"]
 # extend-select = []
 ignore = []
 
+# Similarity (Jaccard of character 5-grams) from which two records are near duplicates.
+# near-threshold = 0.8
+
 # Accepted findings: `ftdata lint --write-baseline` records them here; later runs report only new ones.
 # baseline = "ftdata-baseline.json"
 

@@ -27,7 +27,7 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
         "turns": {"total": int(msgs.sum()), "mean": round(float(msgs.mean()), 2) if n else 0,
                   "max": int(msgs.max()) if n else 0},
         "tokens": {
-            "model": spec.name, "encoding": spec.encoding, "limit": spec.limit,
+            "model": spec.name, "encoding": spec.encoding, "limit": spec.limit, "limit_source": spec.source,
             "min": int(tok[0]) if n else 0, "median": int(np.median(tok)) if n else 0,
             "p95": tokens.percentile(tok, 95), "max": int(tok[-1]) if n else 0, "total": int(tok.sum()),
             "over_limit": int((tok > spec.limit).sum()),

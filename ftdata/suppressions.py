@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ftdata.baseline import load_baseline, write_baseline
+from ftdata.baseline import Entry, judged_entries, load_baseline, write_baseline
 from ftdata.config import Settings
 from ftdata.configfile import Loaded
 from ftdata.report.base import FileResult
@@ -31,14 +31,27 @@ class Suppressions:
                           else os.path.join(loaded.root, DEFAULT_BASELINE))
         return cls(loaded, os.path.relpath(chosen) if not os.path.isabs(path or "") else chosen, not skip_baseline)
 
-    def apply(self, results: list[FileResult], settings: Settings) -> list[FileResult]:
-        """The results without the suppressed findings, with the unused suppressions reported."""
+    def apply(self, results: list[FileResult], settings: Settings) -> tuple[list[FileResult], int]:
+        """The results without the suppressed findings, with the unused suppressions reported, and
+        how many findings were suppressed (a verdict of "ready" should say what it leaves out)."""
         use = self.read_baseline and os.path.isfile(self.baseline_path)
         cfg = self.loaded.config
-        return apply_suppressions(results, settings, baseline=load_baseline(self.baseline_path) if use else None,
-                                  id_field=cfg.id_field, ignores=cfg.ignore_records or (),
-                                  config_file=self.loaded.path)
+        out = apply_suppressions(results, settings, baseline=load_baseline(self.baseline_path) if use else None,
+                                 id_field=cfg.id_field, ignores=cfg.ignore_records or (),
+                                 config_file=self.loaded.path)
+        kept = sum(f.category != "suppression" for r in out for f in r.findings)
+        return out, sum(len(r.findings) for r in results) - kept
 
     def write_baseline(self, results: list[FileResult], settings: Settings) -> int:
-        """Record the findings, except those ignored by record id, as accepted; returns how many."""
-        return write_baseline(self.apply(results, settings), self.baseline_path)
+        """Record the findings, except those ignored by record id, as accepted, keeping the
+        entries of an existing baseline for files and rules this run did not lint; returns the
+        number of entries."""
+        from ftdata.curate.atomic import check_target
+
+        check_target(self.baseline_path, [r.file for r in results])
+        keep: list[Entry] = []
+        if os.path.isfile(self.baseline_path):
+            old = load_baseline(self.baseline_path)
+            judged = set(judged_entries(old, results, settings))
+            keep = [e for e in old.entries if e.key not in judged]
+        return write_baseline(self.apply(results, settings)[0], self.baseline_path, keep)

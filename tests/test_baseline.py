@@ -594,3 +594,42 @@ def test_cli_sarif_fingerprints_of_a_duplicate_pair_survive_swapping_its_lines(t
     assert [(rule, line) for rule, line, _ in before] == [("DUP005", 13)]  # the later record of the pair
     assert [(rule, line) for rule, line, _ in after] == [("DUP005", 13)]  # now the other one
     assert after[0][2] == before[0][2]
+
+
+def test_cli_rewriting_for_some_files_or_rules_keeps_the_others_entries(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--write-baseline on one file (or fewer rules) judges only that: the other entries stay."""
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    a = write_jsonl(tmp_path / "a.jsonl", [*GOOD, PLACEHOLDER, EMPTY])
+    b = write_jsonl(tmp_path / "b.jsonl", [*GOOD, EMPTY])
+    select = ["--isolated", "--select", ",".join(RULES)]
+    assert _run(["lint", *select, "--write-baseline", str(a), str(b)]) == 0
+    everything = load_baseline("ftdata-baseline.json").entries
+    assert {e.file for e in everything} == {"a.jsonl", "b.jsonl"}
+    write_jsonl(a, [*GOOD, PLACEHOLDER])  # the empty turn of a.jsonl is fixed
+    assert _run(["lint", *select, "--write-baseline", str(a)]) == 0
+    assert _run(["lint", "--isolated", "--select", "FMT020", "--write-baseline", str(b)]) == 0
+    kept = load_baseline("ftdata-baseline.json").entries
+    assert {(e.file, e.rule) for e in kept} == {(e.file, e.rule) for e in everything} - {("a.jsonl", "FMT020")}
+    assert _run(["lint", *select, str(a), str(b)]) == 0
+
+
+def test_cli_says_what_the_baseline_hides_and_never_lints_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "train.jsonl", [*GOOD, PLACEHOLDER, EMPTY])
+    select = ["--isolated", "--select", ",".join(RULES)]
+    assert _run(["lint", *select, "--write-baseline", "train.jsonl"]) == 0
+    capsys.readouterr()
+    assert _run(["lint", *select, "train.jsonl", "ftdata-baseline.json"]) == 0  # as `*.json*` would give
+    out, err = capsys.readouterr()
+    assert "skipping ftdata-baseline.json: it is the baseline" in err
+    assert "2 accepted findings not shown (baseline, record ignores)" in out and "(1 file)" in out
+    assert _run(["lint", *select, "train.jsonl", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["suppressed"] == 2
+    assert _run(["lint", *select, "ftdata-baseline.json"]) == 2
+    assert "nothing to lint" in capsys.readouterr().err

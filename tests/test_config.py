@@ -131,10 +131,12 @@ def test_selection_by_specificity(project: Path) -> None:
 
 def test_per_file_ignores(project: Path) -> None:
     shutil.copy(project / "data" / "train.jsonl", project / "data" / "valid.eval.jsonl")
-    (project / "ftdata.toml").write_text('[per-file-ignores]\n"*.eval.jsonl" = ["FMT025"]\n'
+    (project / "ftdata.toml").write_text('[per-file-ignores]\n"*.eval.jsonl" = ["format"]\n'
                                          '"data/train.jsonl" = ["volume"]\n', encoding="utf-8")
     _, report, _ = lint("data/train.jsonl", "data/valid.eval.jsonl")
     assert {(f["file"], f["rule"]) for f in report["findings"]} == {("data/train.jsonl", "FMT025")}
+    _, report, _ = lint("data/train.jsonl", "data/valid.eval.jsonl", "--select", "FMT025")
+    assert {(f["file"], f["rule"]) for f in report["findings"]} == {("data/train.jsonl", "FMT025")}  # absolute
 
 
 def test_check_options_by_name_or_code_in_kebab_case(project: Path) -> None:
@@ -155,6 +157,7 @@ BAD_CONFIGS = {
     "unknown profile": ('profile = "opnai"\n', "profile: unknown profile 'opnai'; did you mean 'openai'?"),
     "record ignore without reason": ('[[ignore-records]]\nid = "a"\n', "ignore-records.0.reason: Field required"),
     "not TOML": ("select = [\n", "ftdata.toml: not valid TOML"),
+    "a string for a list": ('select = "ALL"\n', "ftdata.toml: select: must be a list (an array such as"),
     "unknown input format": ('input-format = "sharegtp"\n', "input-format 'sharegtp' is not a format ftdata reads; "
                              "did you mean 'sharegpt'?"),
     "unknown output format": ('output-format = "xml"\n', "output-format 'xml' is not one of"),

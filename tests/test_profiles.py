@@ -203,7 +203,17 @@ def test_a_shared_prompt_is_reported_once() -> None:
     record = {"prompt": [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "Capital?"}],
               "chosen": [{"role": "assistant", "content": "Paris."}],
               "rejected": [{"role": "assistant", "content": "Lyon."}]}
-    assert [f.pointer for f in run(BEDROCK_ROLES, record)] == ["/prompt/0"]
+    any_format = UnsupportedRole(UnsupportedRole.Options(roles=("user", "assistant")))
+    assert [f.pointer for f in run(any_format, record)] == ["/prompt/0"]
+    assert run(BEDROCK_ROLES, record) == []  # a format Bedrock does not take: unsupported-format's, once
+
+
+def test_records_of_a_format_the_provider_rejects_are_left_to_unsupported_format() -> None:
+    """Vertex takes only its own format: an OpenAI chat file is one unsupported-format finding,
+    not one unsupported-role finding per system turn besides."""
+    rows = [OPENAI_WITH_SYSTEM] * 3
+    assert lint_with(rows, "vertex", "FMT033") == [] and len(lint_with(rows, "vertex", "FMT042")) == 1
+    assert len(lint_with(rows, "bedrock", "FMT033")) == 3  # Bedrock takes openai-chat: its system turns are wrong
 
 
 def test_unsupported_role_is_off_by_default() -> None:
@@ -294,18 +304,17 @@ def _by_turn(place: tuple[int | None, str]) -> tuple[int, int]:
 
 
 @real
-@pytest.mark.parametrize("name", ["bedrock", "vertex"])
-def test_real_system_and_tool_turns_under_restricted_roles(name: str) -> None:
-    toy = "openai_cookbook/toy_chat_fine_tuning.jsonl"
+def test_real_system_turns_under_bedrock_and_foreign_formats_under_vertex() -> None:
+    toy = "openai_cookbook/toy_chat_fine_tuning.jsonl"  # openai-chat: Bedrock takes it, not its system turns
     want = [(i, f"/messages/{j}") for i, r in enumerate(raw_rows(toy))
             for j, m in enumerate(r["messages"]) if m["role"] == "system"]
-    found = lint_with(str(DATASETS / toy), name, "FMT033")
+    found = lint_with(str(DATASETS / toy), "bedrock", "FMT033")
     assert want and sorted(((f.record_index, f.pointer) for f in found), key=_by_turn) == want
-    glaive = "llama_factory/glaive_toolcall_en_demo.json"  # ShareGPT: `observation` turns are tool results
-    want = [(i, f"/conversations/{j}") for i, r in enumerate(raw_rows(glaive))
-            for j, t in enumerate(r["conversations"]) if t["from"] == "observation"]
-    found = lint_with(str(DATASETS / glaive), name, "FMT033")
-    assert want and sorted(((f.record_index, f.pointer) for f in found), key=_by_turn) == want
+    glaive = "llama_factory/glaive_toolcall_en_demo.json"  # ShareGPT: neither takes it at all
+    for name in ("bedrock", "vertex"):
+        assert lint_with(str(DATASETS / glaive), name, "FMT033") == []
+        assert len(lint_with(str(DATASETS / glaive), name, "FMT042")) == 1
+    assert lint_with(str(DATASETS / toy), "vertex", "FMT033") == []
 
 
 @real

@@ -16,9 +16,16 @@ def counts(report: Report) -> str:
             f"{plural(s['infos'], 'info')} in {plural(s['examples'], 'example')}")
 
 
+def accepted(report: Report) -> str:
+    """'; 12 accepted findings not shown (...)' when suppressions left some out: a verdict must
+    not look cleaner than the data without saying why."""
+    n = report.suppressed
+    return f"; {plural(n, 'accepted finding')} not shown (baseline, record ignores)" if n else ""
+
+
 def summary_line(report: Report) -> str:
     """The last line of the line-oriented formats: totals, then the verdict."""
-    return f"{counts(report)}; verdict: {report.verdict}"
+    return f"{counts(report)}{accepted(report)}; verdict: {report.verdict}"
 
 
 def path(f: Finding) -> str:

@@ -24,9 +24,10 @@ class FileResult:
 class Report:
     """What `ftdata.lint` returns and every output format renders."""
 
-    def __init__(self, results: list[FileResult], exit_zero: bool = False) -> None:
+    def __init__(self, results: list[FileResult], exit_zero: bool = False, suppressed: int = 0) -> None:
         self.results = results
         self.exit_zero = exit_zero
+        self.suppressed = suppressed  # findings left out by the baseline and record ignores
         self.findings: list[Finding] = [f for r in results for f in r.findings]
         counts = Counter(f.severity for f in self.findings)
         self.summary: dict[str, int] = {
@@ -67,6 +68,7 @@ class Report:
             "reasons": self.reasons,
             "exit_code": self.exit_code,
             "summary": dict(self.summary),
+            "suppressed": self.suppressed,
             "stats": self.stats,
             "findings": [f.to_dict() for f in self.findings] if findings else [],
         }

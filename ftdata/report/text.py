@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from ftdata.model import Finding, Severity
+from ftdata.report._common import accepted, counts
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES
         out.extend(_stats(st))
         out.append("")
     s = report.summary
-    out.append(f"{s['errors']:,} errors, {s['warnings']:,} warnings, {s['infos']:,} infos "
-               f"in {s['examples']:,} examples ({s['files']} file{'s' if s['files'] != 1 else ''})")
+    out.append(f"{counts(report)} ({s['files']} file{'s' if s['files'] != 1 else ''}){accepted(report)}")
     verdict = report.verdict
     line = "Verdict: " + style(verdict, bold=True, fg=_VERDICT_COLORS.get(verdict, "yellow"))
     if report.reasons:
@@ -114,6 +114,13 @@ def _labels(table: dict[str, Any] | None) -> list[str]:
             f"    most: {most}" + (f"; fewest: {least}" if least else "")]
 
 
+def _limit(t: dict[str, Any]) -> str:
+    """"limit 65,536 for gpt-4o-mini", or where a limit not the model's own comes from (a profile, a setting)."""
+    source = t.get("limit_source", "")
+    return f"limit {t['limit']:,}: {source}" if source and not source.endswith(t["model"]) \
+        else f"limit {t['limit']:,} for {t['model']}"
+
+
 def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any], tr: dict[str, Any],
           t: dict[str, Any]) -> list[str]:
     return [
@@ -122,7 +129,7 @@ def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any], tr
         f"{st['turns']['total']:,} turns",
         f"  tokens ({t['encoding']}{', estimated' if not t['exact'] else ''}): min {approx}{t['min']:,}, "
         f"median {approx}{t['median']:,}, p95 {approx}{t['p95']:,}, max {approx}{t['max']:,}; "
-        f"limit {t['limit']:,} for {t['model']} ({t['over_limit']:,} over)",
+        f"{_limit(t)} ({t['over_limit']:,} over)",
         f"  training: {tr['epochs']} epochs by default, {approx}{tr['billed_tokens']:,} billed tokens",
         f"  size: {vol['task']}; {vol['recommended']:,}+ examples recommended ({vol['why']})"
         + (f"; {vol['distinct_examples']:,} distinct" if vol.get("distinct_examples", st["examples"]) < st["examples"]

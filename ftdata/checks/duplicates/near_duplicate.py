@@ -34,7 +34,8 @@ class NearDuplicate(DatasetCheck):
     data is full of (the same answer regenerated with small variations).
     Example: "Paris is the capital of France." and "Paris is the capital of France!"
     plus one dropped letter.
-    Options: settings `near_threshold` (default 0.8: the similarity from which records are near duplicates).
+    Options: `near-threshold` in the configuration or `--near-threshold` (default 0.8: the similarity from
+    which records are near duplicates).
     """
 
     code = "DUP003"

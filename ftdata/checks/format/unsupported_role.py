@@ -15,6 +15,9 @@ class UnsupportedRoleOptions(CheckOptions):
     provider: str = Field("", description="the provider's name, for the messages")
     system_field: str = Field("", description="the top-level field where the provider takes the system prompt, "
                                               "named in the message about a system turn")
+    formats: tuple[str, ...] | None = Field(None, description="the input formats the provider accepts: records "
+                                                              "in another are unsupported-format's, not reported "
+                                                              "turn by turn here (None: every format)")
 
     @field_validator("roles")
     @classmethod
@@ -36,7 +39,9 @@ class UnsupportedRole(RecordCheck):
     Why it matters: the provider rejects the file: Bedrock takes only user and assistant turns
     (the system prompt goes in `system`), Vertex AI only user and model turns.
     Example: `{"messages": [{"role": "system", ...}, {"role": "user", ...}, ...]}` for Bedrock.
-    Options: `roles` (default none: off), `provider` and `system_field` (for the messages).
+    Records in a format the provider does not take at all (`formats`, as unsupported-format has
+    it) are left to unsupported-format, which says so once, rather than reported turn by turn.
+    Options: `roles` (default none: off), `formats`, `provider` and `system_field` (for the messages).
     """
 
     code = "FMT033"
@@ -57,10 +62,13 @@ class UnsupportedRole(RecordCheck):
         super().__init__(options)
         roles = self.options.roles
         self._allowed = None if roles is None else frozenset(roles)
+        self._formats = None if self.options.formats is None else frozenset(self.options.formats)
 
     def check(self, record: Record) -> Iterator[Finding]:
         allowed = self._allowed
         if allowed is None or allowed.issuperset(record.roles) and not record.rejected:
+            return
+        if self._formats is not None and record.format not in self._formats:
             return
         seen: set[tuple[str, int]] = set()  # a prompt shared by chosen and rejected is reported once
         for turns in (record.messages, record.rejected or ()):

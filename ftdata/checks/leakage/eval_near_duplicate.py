@@ -20,7 +20,7 @@ class EvalNearDuplicate(LeakageCheck):
     Why it matters: a paraphrase-free copy with a typo fixed is still the same example; the
     evaluation then rewards memorisation.
     Example: valid.jsonl line 3 differs from train.jsonl line 90 by one word (similarity 0.96).
-    Options: settings `near_threshold` (default 0.8).
+    Options: `near-threshold` in the configuration or `--near-threshold` (default 0.8).
     """
 
     code = "LEAK002"

@@ -14,7 +14,7 @@ class BelowProviderMinimum(DatasetCheck):
     `volume.provider_minimum` (OpenAI: 10).
     Why it matters: the provider rejects the training job outright.
     Example: 8 examples for OpenAI.
-    Options: set `volume.provider_minimum` in settings (`--min-examples-provider`).
+    Options: `provider-minimum` in the configuration's `[volume]` table (`--min-examples-provider`, or a `--profile`).
     """
 
     code = "VOL001"

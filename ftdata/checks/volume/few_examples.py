@@ -17,7 +17,7 @@ class FewExamples(DatasetCheck):
     Why it matters: results at this size are often disappointing; quality improves steadily
     with more consistent examples.
     Example: 70 examples.
-    Options: set `volume.recommended` in settings (`--recommended-examples`).
+    Options: `recommended` in the configuration's `[volume]` table (`--recommended-examples`).
     """
 
     code = "VOL003"

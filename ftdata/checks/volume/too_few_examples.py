@@ -17,7 +17,7 @@ class TooFewExamples(DatasetCheck):
     Why it matters: below about 50 examples fine-tunes rarely change behaviour reliably
     (OpenAI's guidance: start with 50-100 well-crafted examples).
     Example: 30 examples.
-    Options: set `volume.minimum` in settings (`--min-examples`).
+    Options: `minimum` in the configuration's `[volume]` table (`--min-examples`).
     """
 
     code = "VOL002"
