@@ -455,3 +455,21 @@ def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path,
         proc.stdout.close()
         assert proc.wait(timeout=120) == code
         assert b"Traceback" not in proc.stderr.read()
+
+
+def test_a_json_array_saved_as_jsonl_is_read_as_an_array(tmp_path: Path) -> None:
+    """Named .jsonl (or .jsonl.gz) but holding one pretty-printed array: linted as the .json it
+    is, not as one invalid-json finding per line; a JSON Lines file whose first record happens
+    to be an array stays JSON Lines."""
+    rows = json.loads(CLEAN.read_text(encoding="utf-8").replace("\n", ",").join("[]").replace(",]", "]"))
+    text = json.dumps(rows, indent=2)
+    (tmp_path / "a.json").write_text(text, encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text(text, encoding="utf-8")
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(text.encode()))
+    reports = [json.loads(invoke("lint", tmp_path / name, "--isolated", "--format", "json").stdout)
+               for name in ("a.json", "a.jsonl", "a.jsonl.gz")]
+    assert [r["summary"]["examples"] for r in reports] == [120, 120, 120]
+    assert [[(f["rule"], f["line"]) for f in r["findings"]] for r in reports] == [[]] * 3
+    (tmp_path / "b.jsonl").write_text('[1, 2]\n' + CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    found = json.loads(invoke("lint", tmp_path / "b.jsonl", "--isolated", "--format", "json").stdout)["findings"]
+    assert [(f["rule"], f["line"]) for f in found] == [("FMT005", 1)]

@@ -54,19 +54,30 @@ def gzip_size(path: str) -> int:
 
 
 def container_of(stream: IO[bytes], path: str = "") -> str:
-    """"jsonl" for JSON Lines names; else "json" when the first non-blank byte opens an array or a
-    multi-line value, "jsonl" otherwise."""
-    if path.lower().endswith(JSONL_SUFFIXES):
-        return "jsonl"
+    """"json" when the first non-blank byte opens an array or a multi-line value, "jsonl"
+    otherwise. A JSON Lines name is believed unless its first line is the opening of a value that
+    goes on over several lines: a JSON array saved as .jsonl would otherwise be one invalid-json
+    finding per line."""
     head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
     text = head[3:] if head.startswith(BOM) else head
     stripped = text.lstrip()
-    if stripped.startswith(b"["):
-        return "json"
     first = stripped.split(b"\n", 1)[0].strip()
-    if first == b"{":  # a pretty-printed object, not one record per line
+    if path.lower().endswith(JSONL_SUFFIXES):
+        return "json" if first == b"{" or first.startswith(b"[") and _opens_a_value(first) else "jsonl"
+    if stripped.startswith(b"[") or first == b"{":  # an array, or a pretty-printed object
         return "json"
     return "jsonl"
+
+
+def _opens_a_value(line: bytes) -> bool:
+    """Is this first line only the start of a JSON value (`[`, `[{"a": 1,`), not a whole one?"""
+    import orjson
+
+    try:
+        orjson.loads(line)
+        return False
+    except orjson.JSONDecodeError as e:
+        return e.pos >= len(line)  # it ended early, rather than went wrong
 
 
 def byte_ranges(path: str, target: int) -> list[tuple[int, int]]:
