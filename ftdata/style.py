@@ -197,7 +197,7 @@ def profile(s: str) -> tuple[int, int]:
         if utf8.translate(None, _NOT_LETTER_LEAD):
             code |= language_of(utf8) << _LANG
     keys = 0
-    if s[0] in "{[":
+    if s[0] in "{[" and _JSON_START.match(s):
         structure, keys = _structure(s)
         code |= structure << _STRUCTURE
     if "<" in s and "think>" in s:
@@ -252,6 +252,12 @@ def _opener(head: str) -> int:
                 if (after in _OPENER_ENDS) if " " not in p else not after.isalpha():
                     return n
     return 0
+
+
+# How JSON begins (or a near miss: single quotes, bare keys): `{` then a key or `}`, `[` then a
+# value or `]`. Prose that opens with a bracket
+# (a `{{name}}` placeholder, "[Verse 1]", "[Note] ...") is prose, not broken JSON.
+_JSON_START = re.compile(r'\{\s*(?:["\'}]|\w+\s*:)|\[\s*(?:[\[{"\'\]\d-]|true\b|false\b|null\b)')
 
 
 def _structure(s: str) -> tuple[int, int]:

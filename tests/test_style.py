@@ -75,6 +75,9 @@ def values(text: str) -> dict[str, str]:
     ("[1, 2]", "structure", "JSON array"),
     ('{"a": 1, "b": ', "structure", "broken JSON"),
     ("Plain prose.", "structure", "prose"),
+    ("{{name}} is here to help.", "structure", "prose"),  # a template placeholder, not JSON
+    ("[Verse 1]\nWalking down the road", "structure", "prose"),
+    ("{'a': 1, 'b': 2}", "structure", "broken JSON"),  # single-quoted: a near miss
     ("<think>reason</think>The answer.", "reasoning", "leading <think> block"),
     ("<think>reason</think>", "reasoning", "<think> block only"),
     ("<think>\n</think>\nThe answer.", "reasoning", "empty <think> block"),
