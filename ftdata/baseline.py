@@ -57,21 +57,28 @@ class Baseline:
     path: str
     entries: tuple[Entry, ...]
 
+    def resolve(self, rel: str) -> str:
+        """An entry's data file as a path (entries name it relative to the baseline's folder)."""
+        return os.path.join(os.path.dirname(os.path.abspath(self.path)), rel)
+
     def rel(self, file: str | None) -> str:
         """A data file's name as this baseline records it."""
         return _relative(file, os.path.dirname(os.path.abspath(self.path)))
 
 
-def write_baseline(report: Report | list[FileResult], path: str, keep: Sequence[Entry] = ()) -> int:
+def write_baseline(report: Report | list[FileResult], path: str, keep: Sequence[Entry] = (),
+                   keys: Sequence[str] | None = None) -> int:
     """Write every finding of a report or of lint results (suppression findings aside) as accepted,
     with the entries `keep` (those of a previous baseline that this run could not judge: other
     files, rules not run), atomically, one entry per line in a stable order; returns the number of
-    entries. ValueError when the file cannot be written."""
+    entries. `keys`: the findings' fingerprints when computed over more findings than these (a
+    group's key depends on every finding of the group, suppressed ones included, as when linting).
+    ValueError when the file cannot be written."""
     if not isinstance(report, Report):
         report = Report(report)
     folder = os.path.dirname(os.path.abspath(path))
     entries: dict[tuple[str, str, str, str], Entry] = {e.key: replace(e, line=None) for e in keep}
-    for f, fp in zip(report.findings, report.fingerprints()):
+    for f, fp in zip(report.findings, report.fingerprints() if keys is None else keys):
         if f.category == "suppression":
             continue
         key = (f.rule, _relative(f.file, folder), fp, key_pointer(f))

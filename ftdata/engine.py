@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from ftdata import plugins
 from ftdata import stats as stats_mod
 from ftdata import tokens
 from ftdata.checks.base import Dataset
@@ -263,6 +264,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
         settle_exact(data)  # clusters does it too
     for check, values in zip(plan.dataset if role == "train" else (), collected):
         findings.extend(check.finish(values, data))
+    findings = plugins.settle(findings)
     findings.sort(key=Finding.sort_key)
     findings = reseverity(findings, plan.severity)
     st = {"role": role, **stats_mod.compute(data, records, (alpha, beta), n_exact)}

@@ -179,6 +179,7 @@ class _Crashed(enum.Enum):
 
 
 CRASHED = _Crashed.CRASHED
+_CRASH = "plugin check "  # how a crash finding's message begins (see settle)
 # the plugin's class attributes, which Plan, the scanner and reports read on the instance
 _ADOPTED = ("code", "name", "category", "severity", "Options", "tasks", "roles_only", "turn_data_only",
             "fingerprints", "profiles")
@@ -209,8 +210,26 @@ def _crash(check: GuardedRecordCheck | GuardedDatasetCheck, e: BaseException, re
     if record is not None:
         where, rest, file, line, index = "on this record", " for the rest of the file", record.file, record.line, record.index
     return Finding(rule=check.code, name=check.name, category=check.category, severity=Severity.WARNING, file=file,
-                   line=line, record_index=index, message=f"plugin check {check.name} ({check.origin}) crashed {where} "
+                   line=line, record_index=index, message=f"{_CRASH}{check.name} ({check.origin}) crashed {where} "
                    f"({_error(e)}) and was skipped{rest}; report it to its authors")
+
+
+def settle(findings: list[Finding]) -> list[Finding]:
+    """The findings as a single process would give them: each worker disables a crashed plugin
+    check on its own, so with several the crash could be reported more than once and the check
+    keep reporting in chunks after it, making the verdict depend on --jobs. For each plugin check
+    that crashed on a record, keep its findings before the earliest crash, and that crash."""
+    codes = {p.cls.code for p in load().checks}
+    if not codes:
+        return findings
+    first: dict[str, int] = {}
+    for f in findings:
+        if f.rule in codes and f.record_index is not None and f.message.startswith(_CRASH):
+            first[f.rule] = min(first.get(f.rule, f.record_index), f.record_index)
+    if not first:
+        return findings
+    return [f for f in findings if f.rule not in first or f.record_index is None
+            or f.record_index < first[f.rule] or f.record_index == first[f.rule] and f.message.startswith(_CRASH)]
 
 
 def collect(entry_points: Iterable[EntryPoint]) -> Plugins:

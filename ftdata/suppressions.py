@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ftdata.baseline import Entry, judged_entries, load_baseline, write_baseline
 from ftdata.config import Settings
 from ftdata.configfile import Loaded
-from ftdata.report.base import FileResult
+from ftdata.report.base import FileResult, Report
 from ftdata.suppress_ids import apply_suppressions
 
 DEFAULT_BASELINE = "ftdata-baseline.json"
@@ -44,8 +44,8 @@ class Suppressions:
 
     def write_baseline(self, results: list[FileResult], settings: Settings) -> int:
         """Record the findings, except those ignored by record id, as accepted, keeping the
-        entries of an existing baseline for files and rules this run did not lint; returns the
-        number of entries."""
+        entries of an existing baseline for files and rules this run did not lint (but not for
+        files that no longer exist); returns the number of entries."""
         from ftdata.curate.atomic import check_target
 
         check_target(self.baseline_path, [r.file for r in results])
@@ -53,5 +53,11 @@ class Suppressions:
         if os.path.isfile(self.baseline_path):
             old = load_baseline(self.baseline_path)
             judged = set(judged_entries(old, results, settings))
-            keep = [e for e in old.entries if e.key not in judged]
-        return write_baseline(self.apply(results, settings)[0], self.baseline_path, keep)
+            keep = [e for e in old.entries if e.key not in judged and os.path.exists(old.resolve(e.file))]
+        # keyed over every finding, as a lint keys them before suppressions apply (see record_keys)
+        full = Report(results)
+        key_of = {id(f): k for f, k in zip(full.findings, full.fingerprints())}
+        accepted = Report(self.apply(results, settings)[0])
+        kept = [f for f in accepted.findings if f.category != "suppression"]
+        return write_baseline(Report([FileResult("", 0, 0, kept, {})]), self.baseline_path, keep,
+                              [key_of[id(f)] for f in kept])

@@ -633,3 +633,40 @@ def test_cli_says_what_the_baseline_hides_and_never_lints_it(tmp_path: Path, mon
     assert json.loads(capsys.readouterr().out)["suppressed"] == 2
     assert _run(["lint", *select, "ftdata-baseline.json"]) == 2
     assert "nothing to lint" in capsys.readouterr().err
+
+
+def test_cli_a_baseline_written_beside_id_ignores_agrees_with_the_next_lint(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group's key depends on every finding of the group: the baseline must key the findings it
+    writes as a lint keys them, before an id ignore removes one of the group's."""
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    q = "Explain in detail how photosynthesis converts light energy into chemical energy in green plants"
+    a = "Photosynthesis uses chlorophyll to capture light, splitting water and fixing carbon dioxide into glucose."
+    rows = [chat(f"Unrelated question number {i} about topic {i * 7 % 11}", f"Unrelated answer {i}.", id=f"o{i}")
+            for i in range(12)]
+    for rid, end, at in (("a", ".", 0), ("b", "!", 7), ("c0", "?", 14)):
+        rows.insert(at, chat(q + end, a, id=rid))
+    write_jsonl(tmp_path / "d.jsonl", rows)
+    (tmp_path / "ftdata.toml").write_text('id-field = "id"\n[[ignore-records]]\nid = "c0"\nreason = "kept on '
+                                          'purpose"\nrules = ["DUP"]\n', encoding="utf-8")
+    select = ["--select", "DUP,SUP", "--format", "json", "-o", "out.json"]
+    assert _run(["lint", "d.jsonl", *select, "--no-baseline"]) == 0
+    assert {f["rule"] for f in orjson.loads((tmp_path / "out.json").read_bytes())["findings"]} >= {"DUP002"}
+    assert _run(["lint", "d.jsonl", "--select", "DUP,SUP", "--write-baseline"]) == 0
+    assert _run(["lint", "d.jsonl", *select]) == 0
+    assert orjson.loads((tmp_path / "out.json").read_bytes())["findings"] == []
+
+
+def test_cli_rewriting_drops_the_entries_of_files_that_are_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "a.jsonl", [*GOOD, PLACEHOLDER])
+    write_jsonl(tmp_path / "b.jsonl", [*GOOD, EMPTY])
+    select = ["--isolated", "--select", ",".join(RULES)]
+    assert _run(["lint", *select, "--write-baseline", "a.jsonl", "b.jsonl"]) == 0
+    (tmp_path / "b.jsonl").rename(tmp_path / "c.jsonl")
+    assert _run(["lint", *select, "--write-baseline", "a.jsonl", "c.jsonl"]) == 0
+    assert {e.file for e in load_baseline("ftdata-baseline.json").entries} == {"a.jsonl", "c.jsonl"}

@@ -470,6 +470,12 @@ def test_a_json_array_saved_as_jsonl_is_read_as_an_array(tmp_path: Path) -> None
                for name in ("a.json", "a.jsonl", "a.jsonl.gz")]
     assert [r["summary"]["examples"] for r in reports] == [120, 120, 120]
     assert [[(f["rule"], f["line"]) for f in r["findings"]] for r in reports] == [[]] * 3
-    (tmp_path / "b.jsonl").write_text('[1, 2]\n' + CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
-    found = json.loads(invoke("lint", tmp_path / "b.jsonl", "--isolated", "--format", "json").stdout)["findings"]
-    assert [(f["rule"], f["line"]) for f in found] == [("FMT005", 1)]
+    rows[0]["messages"][0]["content"] = "Réponds en français, s'il te plaît."  # orjson counts characters
+    one_per_line = "[" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "]\n"
+    (tmp_path / "c.jsonl").write_text(one_per_line, encoding="utf-8")
+    report = json.loads(invoke("lint", tmp_path / "c.jsonl", "--isolated", "--format", "json").stdout)
+    assert report["summary"]["examples"] == 120 and not any(f["rule"] == "FMT001" for f in report["findings"])
+    for name, first in (("b.jsonl", "[1, 2]"), ("long.jsonl", json.dumps(list(range(5000))))):
+        (tmp_path / name).write_text(first + "\n" + CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+        found = json.loads(invoke("lint", tmp_path / name, "--isolated", "--format", "json").stdout)["findings"]
+        assert [(f["rule"], f["line"]) for f in found] == [("FMT005", 1)], name

@@ -61,9 +61,12 @@ def container_of(stream: IO[bytes], path: str = "") -> str:
     head = stream.peek(1 << 16) if hasattr(stream, "peek") else b""
     text = head[3:] if head.startswith(BOM) else head
     stripped = text.lstrip()
-    first = stripped.split(b"\n", 1)[0].strip()
+    first, newline, _ = stripped.partition(b"\n")
+    first = first.strip()
     if path.lower().endswith(JSONL_SUFFIXES):
-        return "json" if first == b"{" or first.startswith(b"[") and _opens_a_value(first) else "jsonl"
+        # only a first line seen whole can be judged unfinished (peek may give a few KiB of a long one)
+        whole = bool(newline)
+        return "json" if first == b"{" or whole and first.startswith(b"[") and _opens_a_value(first) else "jsonl"
     if stripped.startswith(b"[") or first == b"{":  # an array, or a pretty-printed object
         return "json"
     return "jsonl"
@@ -76,8 +79,8 @@ def _opens_a_value(line: bytes) -> bool:
     try:
         orjson.loads(line)
         return False
-    except orjson.JSONDecodeError as e:
-        return e.pos >= len(line)  # it ended early, rather than went wrong
+    except orjson.JSONDecodeError as e:  # its position counts characters, not bytes
+        return e.pos >= len(line.decode("utf-8", "replace"))  # it ended early, rather than went wrong
 
 
 def byte_ranges(path: str, target: int) -> list[tuple[int, int]]:

@@ -18,10 +18,16 @@ class UnsupportedFormatOptions(CheckOptions):
     @field_validator("formats")
     @classmethod
     def _known(cls, formats: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        for f in formats or ():
-            if f not in NAMES:
-                raise ValueError(f"unknown input format {f!r} (known: {', '.join(NAMES)})")
-        return formats
+        return known_formats(formats)
+
+
+def known_formats(formats: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The formats, if every one is an input format ftdata reads (a misspelt one would silently
+    match no record)."""
+    for f in formats or ():
+        if f not in NAMES:
+            raise ValueError(f"unknown input format {f!r} (known: {', '.join(NAMES)})")
+    return formats
 
 
 class UnsupportedFormat(DatasetCheck):

@@ -6,6 +6,7 @@ from typing import Iterator
 from pydantic import Field, field_validator
 
 from ftdata.checks.base import CheckOptions, RecordCheck
+from ftdata.checks.format.unsupported_format import known_formats
 from ftdata.model import ROLES, Finding, Record, Severity
 
 
@@ -18,6 +19,11 @@ class UnsupportedRoleOptions(CheckOptions):
     formats: tuple[str, ...] | None = Field(None, description="the input formats the provider accepts: records "
                                                               "in another are unsupported-format's, not reported "
                                                               "turn by turn here (None: every format)")
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, formats: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return known_formats(formats)
 
     @field_validator("roles")
     @classmethod
