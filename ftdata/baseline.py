@@ -14,6 +14,7 @@ from typing import Any, Collection, Sequence
 
 import orjson
 
+from ftdata.checks.base import Check
 from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
 from ftdata.model import Finding
@@ -188,7 +189,21 @@ def baselined(results: list[FileResult], rows: Keyed, baseline: Baseline, settin
                            f"unused): the finding was fixed or its record changed; refresh with --write-baseline",
                            text=e.message or None, file=baseline.path, line=e.line)
              for e in baseline.entries if left[e.key] and e.key in judged]
+    stale += _gone(baseline, check)
     return covered, reseverity(sorted(stale, key=Finding.sort_key), plan.severity)
+
+
+def _gone(baseline: Baseline, check: Check) -> list[Finding]:
+    """One finding per data file the baseline names that no longer exists (renamed, compressed,
+    deleted): its entries can match nothing, and a rename would otherwise silently bring every
+    accepted finding back under the new name."""
+    by_file: dict[str, list[Entry]] = {}
+    for e in baseline.entries:
+        if e.file not in ("", "-", "<records>", "<dataframe>") and not os.path.exists(baseline.resolve(e.file)):
+            by_file.setdefault(e.file, []).append(e)
+    return [check.finding(f"baseline has {len(entries):,} entr{'y' if len(entries) == 1 else 'ies'} for {file}, "
+                          "which no longer exists (renamed, compressed or deleted?); refresh with --write-baseline",
+                          file=baseline.path, line=entries[0].line) for file, entries in sorted(by_file.items())]
 
 
 def judged_entries(baseline: Baseline, results: list[FileResult], settings: Settings) -> list[tuple[str, str, str, str]]:

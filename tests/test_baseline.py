@@ -670,3 +670,24 @@ def test_cli_rewriting_drops_the_entries_of_files_that_are_gone(tmp_path: Path, 
     (tmp_path / "b.jsonl").rename(tmp_path / "c.jsonl")
     assert _run(["lint", *select, "--write-baseline", "a.jsonl", "c.jsonl"]) == 0
     assert {e.file for e in load_baseline("ftdata-baseline.json").entries} == {"a.jsonl", "c.jsonl"}
+
+
+def test_cli_a_renamed_data_file_is_reported_once_not_silently_unaccepted(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Gzipping train.jsonl orphans its entries: the lint says so once, at the first entry's line."""
+    from ftdata.cli import _run
+
+    monkeypatch.chdir(tmp_path)
+    write_jsonl(tmp_path / "train.jsonl", [*GOOD, PLACEHOLDER, EMPTY])
+    select = ["--isolated", "--select", ",".join(RULES), "--format", "json"]
+    assert _run(["lint", *select, "--write-baseline", "train.jsonl"]) == 0
+    (tmp_path / "train.jsonl.gz").write_bytes(gzip.compress((tmp_path / "train.jsonl").read_bytes()))
+    (tmp_path / "train.jsonl").unlink()
+    capsys.readouterr()
+    assert _run(["lint", *select, "train.jsonl.gz"]) == 1  # its findings are new under the new name
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert {f["rule"] for f in found} == {"CNT001", "FMT020", "SUP001"}
+    gone = [f for f in found if f["rule"] == "SUP001"]
+    assert [(f["file"], f["line"]) for f in gone] == [("ftdata-baseline.json", 2)]
+    assert "2 entries for train.jsonl, which no longer exists" in gone[0]["message"]
