@@ -20,16 +20,19 @@ LOOSE_MARKERS = frozenset({"n/a", "none", "null", "nil", "nan", "empty", "nothin
 OUTPUT_MARKERS = frozenset({"nooutput", "no output", "no-output", "no response", "noresponse"})
 OPTIONAL = ("/input", "/system")  # fields a record may leave empty; `--fix` empties markers there
 _STRIP = " \t\r\n<>[](){}\"'`.:"
+_SPACES = re.compile(r"\s+")
 _SHORT = 32  # characters: longer fields are never markers
 
 
 def marker(text: str, role: str, optional: bool) -> str | None:
     """The marker a whole field is, if it is one (its normalised form), else None. `optional`:
     the field may be empty, so loose markers such as "None" count too."""
-    if len(text) > _SHORT or not text.strip():
+    if len(text) > _SHORT:
         return None
     stripped = text.strip()
-    key = re.sub(r"\s+", " ", stripped.strip(_STRIP).lower()) or stripped
+    if not stripped:
+        return None
+    key = _SPACES.sub(" ", stripped.strip(_STRIP).lower()) or stripped
     if role == "assistant":
         return key if key in OUTPUT_MARKERS else None
     loose = optional or role == "system" or stripped.startswith("<") and stripped.endswith(">")

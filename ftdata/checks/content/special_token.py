@@ -11,9 +11,9 @@ from ftdata.model import Finding, Record, Severity
 # ChatML and Llama 3 style `<|...|>` (and DeepSeek's full-width `<｜...｜>`), Llama 2 `[INST]` and
 # `<<SYS>>`, Gemma turn markers, and sentencepiece control tokens. `</s>` only where it ends a
 # turn or precedes another token: elsewhere it may close HTML strikethrough (`<s>...</s>`).
-PATTERN = re.compile(
-    r"<\|[A-Za-z_][\w.-]{0,30}\|>|<｜[^｜<>\n]{1,30}｜>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>"
-    r"|<(?:bos|eos|pad|unk)>|</s>(?=\s*(?:$|<s>|\[INST\]|<\|))|^<s>(?=\s*\[INST\]|\s*<<SYS>>)")
+# `TOKEN`: the tokens that are one wherever they stand (truncated-answer strips them from an answer's end)
+TOKEN = r"<\|[A-Za-z_][\w.-]{0,30}\|>|<｜[^｜<>\n]{1,30}｜>|\[/?INST\]|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>"
+PATTERN = re.compile(TOKEN + r"|<</?SYS>>|</s>(?=\s*(?:$|<s>|\[INST\]|<\|))|^<s>(?=\s*\[INST\]|\s*<<SYS>>)")
 # words that make tokens the subject of a record (a question about chat templates or tokenizers)
 _ABOUT_TOKENS = re.compile(r"\b(?:special|end[- ]of[- ](?:text|sequence|turn)|eos|bos|stop|control)\s+tokens?\b|"
                            r"\b(?:which|what|this) token\b|chat template|tokeni[sz]er|prompt format|\bChatML\b|end[- ]of[- ]text token",

@@ -6,11 +6,12 @@ from typing import Iterator, NamedTuple
 
 from ftdata.checks.base import RecordCheck
 from ftdata.checks.content._text import answers, looks_like_code, turn_of
+from ftdata.checks.content._words import CONTRACTION, DANGLING, QUESTION_START, STARTERS, WEAK, weak_ending
+from ftdata.checks.content.special_token import TOKEN
 from ftdata.model import PREFERENCE, SFT, UNPAIRED, Finding, Record, Severity
 
 # special tokens at the very end (another rule reports them): <|endoftext|>, </s>, <eos>, ...
-_SPECIAL_END = re.compile(r"(?:\s*(?:<\|[A-Za-z_][\w.-]{0,30}\|>|<｜[^｜<>\n]{1,30}｜>|\[/?INST\]|</s>"
-                          r"|<(?:start|end)_of_turn>|<(?:bos|eos|pad|unk)>))+\s*\Z")
+_SPECIAL_END = re.compile(rf"(?:\s*(?:{TOKEN}|</s>))+\s*\Z")
 # a CommonMark fence line: three or more backticks or tildes, then an info string
 _FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})([^\n]*)$", re.M)
 # characters an answer can end with as it is: sentence ends, closers, markup, symbols
@@ -23,44 +24,6 @@ _COMMAS = frozenset(",，、")
 _COLONS = frozenset(":：")
 _EMPTY_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*+•])")
 _ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]+\S")
-# words that never end a sentence: articles, conjunctions, possessive determiners
-DANGLING = frozenset("a an the and or but nor because although whereas unless than my your our their its every".split())
-# Words that rarely end one, judged only where the answer's other sentences end in punctuation and
-# not at the end of a question ("Anything else I can help you with"). Each with the words before
-# it that make it a fine ending: a stranded preposition ("what it is made of", "looking for"),
-# verb-phrase ellipsis ("if you want to", "as soon as you can"), an idiom ("like that").
-_VERBISH = frozenset("ask asked look looked looking wait waited pay paid care stand go went come came get got "
-                     "deal dealt play work agree talk talked think thought hear heard known".split())
-_PRONOUNS = frozenset("i you he she it we they there this that who one".split())
-WEAK_DANGLING: dict[str, frozenset[str]] = {
-    "of": frozenset("made afraid aware proud sure capable tired fond scared ashamed dream dreamed consist consists "
-                    "composed kind sort out rid".split()) | _VERBISH,
-    "to": frozenset("want wants wanted need needs have has had going love like ought able supposed used try tried "
-                    "hope plan mean meant wish refer listen".split()) | _VERBISH,
-    "for": frozenset("account responsible grateful thankful known here there hoping searching".split()) | _VERBISH,
-    "with": frozenset("familiar comfortable happy satisfied fine okay ok done along up start started".split())
-    | _VERBISH,
-    "from": frozenset("choose recover suffer away apart benefit learn".split()) | _VERBISH,
-    "into": frozenset("run ran turn turned break broke fit bump".split()) | _VERBISH,
-    "at": frozenset("good bad great better best aim laugh laughed stare arrive arrived".split()) | _VERBISH,
-    "onto": _VERBISH, "as": frozenset("such same well so".split()),
-    "that": frozenset("like after about of with for than all and is do did know that this by on in to from at just "
-                      "not said say think".split()),
-    "which": frozenset("know decide choose tell".split()), "who": frozenset("know guess look tell".split()),
-    "if": frozenset("as what even only".split()), "very": frozenset(), "i": frozenset("and than".split()),
-    "we": frozenset("than and".split()), "they": frozenset("than and are".split()), "he": frozenset("than and".split()),
-    "she": frozenset("than and".split()),
-}
-# auxiliaries end a sentence after a pronoun ("as soon as you can", "that's how it is"), not after a noun
-_AUXILIARIES = frozenset("is are was were have has had will would can could should shall may might must".split())
-# particles end one after a verb ("log in", "carry on"): only after a comma, a conjunction or "be"
-_PARTICLES = frozenset("in on by about through".split())
-_BEFORE_PARTICLE = frozenset("and but or nor are is was were be".split())
-_CONTRACTION = re.compile(r"['’](?:d|ll|re|ve|m)\Z", re.IGNORECASE)  # "I’d", "you're": never last
-_PREPOSITIONS = frozenset("of to for with from into onto at".split())
-_WEAK = frozenset(WEAK_DANGLING) | _AUXILIARIES | _PARTICLES
-_QUESTION_START = frozenset("is are was were do does did can could would will should shall may might what who whom "
-                            "which where when why how anything any".split())
 # a sentence's end: after a letter or a closing quote (not "3." of a list), or CJK punctuation
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]|[\"'”’)])[.!?](?:[\"'”’)\]]*)(?:\s|$)|[。！？]")
 # a line only code has: a block header ("for i in x:"), or a statement ending in ";" or a brace
@@ -68,12 +31,6 @@ _CODE_LINE = re.compile(r"^[ \t]*(?:(?:def|class|for|while|if|elif|else|with|try
 _BLOCK_OPENER = re.compile(r"[ \t]*(?:def|class|if|elif|else|for|while|try|except|finally|with|switch|case)\b")
 _SIGN_OFF = re.compile(r"(?:regards|sincerely|thanks|thank you|cheers|yours|wishes|love|respectfully|cordially"
                        r"|best|warmly),\Z", re.IGNORECASE)
-# words that begin a sentence and cannot end it two words later ("While Bitcoin", "If they"), unlike
-# a label, a name or a sign-off after the last full stop ("Science and Technology", "Thank You")
-_STARTERS = frozenset("the a an this that these those it its i i'd i’d i'm i’m we you he she they there if when while "
-                      "although though because since as for and but or so in on at to with by from of after before "
-                      "during however also then my your our their his her what which who how why where some many "
-                      "most one each every all no not once unlike just".split())
 LONG = 500  # characters: a short answer's last words without a full stop are more often a label or a sign-off
 
 
@@ -233,20 +190,6 @@ def truncation(text: str) -> Cut | None:
     return cut
 
 
-def weak_ending(previous: str, word: str) -> bool:
-    """Can't `word` end a sentence after `previous` (the word before it, as written)?"""
-    prev = previous.lower()
-    if _CONTRACTION.search(word):
-        return True
-    lower = word.lower()
-    if lower in _AUXILIARIES:  # "as soon as you can", "more than you'd have", "I don't know if it is"
-        return prev.replace("’", "'").split("'")[0] not in _PRONOUNS and not prev.endswith(("n't", "n’t"))
-    if lower in _PARTICLES:
-        return prev in _BEFORE_PARTICLE or previous.endswith(",")
-    fine = WEAK_DANGLING.get(lower)
-    return fine is not None and prev.strip(",") not in fine and not (prev.endswith("ing") and lower in _PREPOSITIONS)
-
-
 def _prose_end(t: str, last: str, end: str) -> Cut | None:
     """What is wrong with the end of `t`, read as prose (the caller rules out code)."""
     if end in _COLONS:
@@ -268,18 +211,18 @@ def _prose_end(t: str, last: str, end: str) -> Cut | None:
     words = last.rsplit(" ", 2)
     word = words[-1]
     lower = word.lower()
-    if len(words) > 1 and (lower in DANGLING or lower in _WEAK or _CONTRACTION.search(word)):
+    if len(words) > 1 and (lower in DANGLING or lower in WEAK or CONTRACTION.search(word)):
         previous = words[-2]
         # a capitalised word after a lowercase one is a name or a title ("Plan A", "... quick The")
         if word[0].islower() or previous[-1:] in ".!?:" or word == "I":
             if lower in DANGLING and word != "A":
                 return Cut("word", f"ends mid-sentence after {_tail(t)!r}")
             if weak_ending(previous, word) and _punctuated(t, last) \
-                    and _last_sentence(last).split(" ")[0].lower() not in _QUESTION_START:
+                    and _last_sentence(last).split(" ")[0].lower() not in QUESTION_START:
                 return Cut("word", f"ends mid-sentence after {_tail(t)!r}")
     if len(t) >= LONG:  # a sentence begun and stopped at once after finished ones ("... in. While Bitcoin")
         fresh = _last_sentence(last)
-        if fresh != last and fresh.count(" ") <= 2 and fresh.split(" ")[0].lower() in _STARTERS \
+        if fresh != last and fresh.count(" ") <= 2 and fresh.split(" ")[0].lower() in STARTERS \
                 and _punctuated(t, last):
             return Cut("word", f"ends mid-sentence after {_tail(t)!r}")
     return None
