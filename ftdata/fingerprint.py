@@ -92,7 +92,7 @@ def texts(record: Record) -> Texts:
     msgs, roles = record.messages, record.roles
     last = record.final_answer()
     before = msgs[:last] if last >= 0 else msgs
-    if record.tools or "system" in (roles[:last] if last >= 0 else roles):
+    if record.tools or "system" in roles[:len(before)]:
         context = [_turn(m) for m in before if m.role == "system"]
         if record.tools:
             context.insert(0, "tools " + (record.tools if isinstance(record.tools, str) else json_text(record.tools)))

@@ -24,7 +24,6 @@ B = TypeVar("B")
 EMPTY = fingerprint.h64(b"")  # the hash of an empty normalised input
 
 
-
 class Conflict(NamedTuple):
     first: int  # the first row with this input
     row: int  # a later row whose answer differs from the first row's

@@ -111,6 +111,15 @@ def labels(data: Dataset, values: list[Any] | None = None, answers: bool = False
     return result
 
 
+def judged(data: Dataset, values: list[Any] | None = None) -> Labels | None:
+    """The training set's labels as the balance rules judge them: None without labels, for an id
+    field (per-record values: no label to balance), or with fewer than two labels present."""
+    found = labels(data, values)
+    if found is None or found.per_record or np.count_nonzero(found.counts()) < 2:
+        return None
+    return found
+
+
 def _from_values(values: list[Any], n: int) -> tuple[list[str], np.ndarray]:
     names: dict[str, int] = {}
     codes = np.fromiter((-1 if v is None else names.setdefault(v, len(names)) for v in values), np.int64, n)

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from pydantic import Field
 
-from ftdata.checks.balance._labels import label_of, labels
+from ftdata.checks.balance._labels import judged, label_of
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.config import Settings
 from ftdata.model import Finding, Record, Severity
@@ -44,13 +44,11 @@ class LabelImbalance(DatasetCheck):
         return label_of(record, settings)
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
-        found = labels(data, values)
-        if found is None or found.per_record:  # an id field: no label to balance
+        found = judged(data, values)
+        if found is None:
             return
         table = found.table()
         counts = table["counts"]
-        if len(counts) < 2:
-            return
         (top, most), (bottom, least) = next(iter(counts.items())), list(counts.items())[-1]
         if most >= self.options.max_ratio * least:
             yield self.finding(f"labels ({table['source']}) are imbalanced: {top!r} has {most:,} examples, "

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 import numpy as np
 from pydantic import Field
 
-from ftdata.checks.balance._labels import labels
+from ftdata.checks.balance._labels import judged
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.model import Finding, Severity
 
@@ -37,13 +37,11 @@ class RareLabel(DatasetCheck):
     options: RareLabelOptions
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
-        found = labels(data)  # label-imbalance collects the values; without it, they are read again
-        if found is None or found.per_record:  # an id field: no label to balance
+        found = judged(data)  # label-imbalance collects the values; without it, they are read again
+        if found is None:
             return
         counts = found.counts()
         present = np.flatnonzero(counts)
-        if len(present) < 2:
-            return
         fair = counts.sum() / len(present)
         first = found.first_rows()
         for code in present.tolist():

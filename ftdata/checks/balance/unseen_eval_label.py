@@ -42,8 +42,7 @@ class UnseenEvalLabel(LeakageCheck):
         seen = {k.names[c] for k in known for c in np.unique(k.codes[k.codes >= 0]).tolist()}
         counts = np.bincount(found.codes[found.codes >= 0], minlength=len(found.names))
         first = found.first_rows()
-        where = "training set " + ", ".join(t.file for t in trains) if len(trains) == 1 else \
-            "training sets " + ", ".join(t.file for t in trains)
+        where = f"training set{'s' if len(trains) > 1 else ''} " + ", ".join(t.file for t in trains)
         for code, name in enumerate(found.names):
             if counts[code] and name not in seen:
                 n = int(counts[code])

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
 from ftdata.model import Record

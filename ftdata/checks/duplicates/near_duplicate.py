@@ -8,9 +8,15 @@ import numpy as np
 from ftdata.checks.base import Dataset, DatasetCheck
 from ftdata.checks.duplicates._clusters import of, where
 from ftdata.model import Finding, Severity
-from ftdata.similarity import ANSWER_EDITS, JACCARD, PROMPT_EDITS, groups
+from ftdata.similarity import ANSWER_EDITS, PROMPT_EDITS, groups
 
 MEASURES = {PROMPT_EDITS: "the same answer; prompt edit similarity ", ANSWER_EDITS: "the same prompt; answer edit similarity "}
+
+
+def measured(similarity: float, measure: int, estimated: bool) -> str:
+    """A near duplicate's similarity and how it was measured ("similarity ≈0.85" for an estimate)."""
+    how = MEASURES.get(measure) or ("similarity ≈" if estimated else "similarity ")
+    return f"{how}{similarity:.2f}"
 
 
 class NearDuplicate(DatasetCheck):
@@ -49,14 +55,13 @@ class NearDuplicate(DatasetCheck):
         idx = np.arange(data.n)
         near = ((c.root != idx) & (c.normal_root == idx) & (c.exact_root == idx)).tolist()
         matched, similarity, estimated = c.matched.tolist(), c.similarity.tolist(), c.estimated.tolist()
-        measure = c.measure.tolist()
+        measure = c.measure.tolist()  # a near row matched its cluster's root (leader clustering)
         for root, members in groups(c.root).items():
             size = f"; cluster of {len(members)}" if len(members) > 2 else ""
             for r in members:
                 if not near[r]:
                     continue
-                other = matched[r] if matched[r] != r else root
-                how = MEASURES[measure[r]] if measure[r] != JACCARD else "similarity ≈" if estimated[r] \
-                    else "similarity "
-                yield self.at(data, r, f"near duplicate of {where(data, other)} ({how}{similarity[r]:.2f}{size})",
+                other = matched[r]
+                yield self.at(data, r, f"near duplicate of {where(data, other)} "
+                                       f"({measured(similarity[r], measure[r], estimated[r])}{size})",
                               related=data.locations([other] + [m for m in members[:6] if m not in (r, other)][:4]))

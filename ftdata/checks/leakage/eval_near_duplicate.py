@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ftdata.checks.base import Dataset, LeakageCheck
 from ftdata.checks.duplicates._clusters import where
-from ftdata.checks.duplicates.near_duplicate import MEASURES
+from ftdata.checks.duplicates.near_duplicate import measured
 from ftdata.model import Finding, Severity
 from ftdata.similarity import leaks
 
@@ -33,7 +33,7 @@ class EvalNearDuplicate(LeakageCheck):
         for leak in leaks(train, evaluation, train.settings.near_threshold, near=True):
             if leak.kind != "near":
                 continue
-            how = MEASURES.get(leak.measure) or ("similarity ≈" if leak.estimated else "similarity ")
             yield self.at(evaluation, leak.row, f"near duplicate of training record {train.file} "
-                                                f"{where(train, leak.train_row)} ({how}{leak.similarity:.2f})",
+                                                f"{where(train, leak.train_row)} "
+                                                f"({measured(leak.similarity, leak.measure, leak.estimated)})",
                           related=train.locations([leak.train_row]))

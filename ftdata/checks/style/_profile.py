@@ -41,14 +41,13 @@ class Summary(NamedTuple):
     values: np.ndarray  # (answers x len(ALL)) feature values
     conventions: tuple[Convention | None, ...]  # per feature of ALL; None when it applies to no answer
     median_chars: float
-    languages: tuple[str, ...]  # the labels of the language feature (plain ASCII possibly resolved)
 
     @property
     def answers(self) -> int:
         return len(self.values)
 
     def label(self, j: int, value: int) -> str:
-        return self.languages[value] if j == _LANGUAGE else ALL[j].values[value]
+        return ALL[j].values[value]
 
     def domain(self, j: int) -> np.ndarray:
         """Answers feature j applies to."""
@@ -93,7 +92,6 @@ def _summarise(data: Dataset, profiles: style.Profiles) -> Summary:
     median = float(np.median(profiles.chars))
     values[:, -1] = np.where(profiles.chars * LENGTH_RATIO < median, 1,
                              np.where(profiles.chars > median * LENGTH_RATIO, 2, 0))
-    languages = list(style.LANGUAGES)
     resolved = _resolve_plain(data, profiles, values[:, _LANGUAGE])
     if resolved is not None:  # plain ASCII answers take the sample's language
         values[values[:, _LANGUAGE] == PLAIN, _LANGUAGE] = resolved
@@ -108,7 +106,7 @@ def _summarise(data: Dataset, profiles: style.Profiles) -> Summary:
         total = int(counts_in.sum())
         top = int(np.argmax(counts_in))
         conventions.append(Convention(top, counts_in[top] / total, total, counts) if total else None)
-    return Summary(profiles, values, tuple(conventions), median, tuple(languages))
+    return Summary(profiles, values, tuple(conventions), median)
 
 
 def _resolve_plain(data: Dataset, profiles: style.Profiles, language: np.ndarray) -> int | None:

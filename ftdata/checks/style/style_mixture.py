@@ -62,11 +62,11 @@ class StyleMixture(DatasetCheck):
         if any(not t for t in traits):  # a mode nothing sets apart: not a style of its own
             return
         per_answer = labels[inverse]
+        firsts = {m: _first_rows(s, per_answer, m, 3) for m in order.tolist()}
         described = "; ".join(f"{shares[m]:.0%} with {', '.join(traits[m])}" for m in order)
         data.cache["style_modes"] = [{"share": round(float(shares[m]), 4), "traits": traits[m],
-                                      "examples": [int(data.indices[r]) for r in _first_rows(s, per_answer, m, 3)]}
-                                     for m in order]
-        related = [r for m in order for r in _first_rows(s, per_answer, m, 2)]
+                                      "examples": [int(data.indices[r]) for r in firsts[m]]} for m in order]
+        related = [r for m in order for r in firsts[m][:2]]
         yield self.finding(f"answers fall into {len(shares)} style modes (silhouette {separation:.2f}): {described}",
                            file=data.file, related=data.locations(related))
 
