@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -75,9 +75,8 @@ class Settings(BaseModel):
             for name in opts:
                 if name not in fields:
                     known = ", ".join(fields) or "none"
-                    close = difflib.get_close_matches(name, list(fields), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise ValueError(f"{cls.name} has no option {name!r}{hint} (its options: {known})")
+                    raise ValueError(f"{cls.name} has no option {name!r}{did_you_mean(name, fields)} "
+                                     f"(its options: {known})")
             try:
                 cls.Options(**opts)
             except ValidationError as e:
@@ -90,8 +89,7 @@ class Settings(BaseModel):
         from ftdata.formats import NAMES
 
         if self.input_format is not None and self.input_format not in NAMES:
-            close = difflib.get_close_matches(self.input_format, NAMES, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(NAMES)})"
+            hint = did_you_mean(self.input_format, NAMES, f" (known: {', '.join(NAMES)})")
             raise ValueError(f"input-format {self.input_format!r} is not a format ftdata reads{hint}")
         return self
 
@@ -112,5 +110,10 @@ def suggest(word: str) -> str:
     from ftdata.registry import all_checks
 
     names = [c.name for c in all_checks()] + [c.code for c in all_checks()]
-    close = difflib.get_close_matches(word, names, n=1)
-    return f"; did you mean {close[0]!r}?" if close else " (`ftdata rules` lists them)"
+    return did_you_mean(word, names, " (`ftdata rules` lists them)")
+
+
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """A "; did you mean X?" suffix naming the choice closest to `word`, else `otherwise`."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else otherwise

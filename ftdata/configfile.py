@@ -4,7 +4,6 @@ then layered: provider profile < configuration file < command line.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ftdata.config import did_you_mean, suggest
 from ftdata.model import Severity
 
 if TYPE_CHECKING:
@@ -170,8 +170,7 @@ def explain(error: ValidationError, path: str, table: str) -> str:
     where = f"{path}: " + (f"{table} " if table else "")
     if err["type"] == "extra_forbidden":
         known = _known_keys(loc[:-1])
-        close = difflib.get_close_matches(loc[-1], known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
+        hint = did_you_mean(loc[-1], known, f" (known keys: {', '.join(known)})")
         return f"{where}unknown key {key!r}{hint}"
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] in ("tuple_type", "list_type"):  # pydantic's word for a TOML array
@@ -278,7 +277,6 @@ def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
 
 def _check_record_ignores(loaded: Loaded, where: str) -> None:
     """Every rule an ignore-records entry names must exist: a misspelt one would suppress nothing, silently."""
-    from ftdata.config import suggest
     from ftdata.registry import all_checks
     from ftdata.selection import specificity
 
@@ -294,8 +292,8 @@ def _profile(name: str | None, where: str) -> dict[str, Any] | None:
         return None
     from ftdata.profiles import PROFILES, profile_settings
 
-    if name.strip().lower() not in PROFILES:
-        close = difflib.get_close_matches(name.strip().lower(), list(PROFILES), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(PROFILES)}"
-        raise ConfigError(f"{where}unknown profile {name!r}; {hint}")
+    key = name.strip().lower()
+    if key not in PROFILES:
+        hint = did_you_mean(key, PROFILES, f"; known: {', '.join(PROFILES)}")
+        raise ConfigError(f"{where}unknown profile {name!r}{hint}")
     return profile_settings(name)

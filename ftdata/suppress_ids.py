@@ -51,10 +51,19 @@ def apply_suppressions(results: list[FileResult], settings: Settings | None = No
     """Ignores by id and the baseline together, reading each file once (see apply_id_ignores and
     ftdata.baseline.apply_baseline). Both judge every finding, so one that both cover leaves
     neither reported as unused."""
+    return suppress(results, settings, baseline=baseline, id_field=id_field, ignores=ignores,
+                    config_file=config_file)[0]
+
+
+def suppress(results: list[FileResult], settings: Settings | None = None, *,
+             baseline: Baseline | None = None, id_field: str | None = None, ignores: Ignores = (),
+             config_file: str | None = None) -> tuple[list[FileResult], Keyed | None]:
+    """apply_suppressions, with every finding keyed as it keyed them (None when there was nothing
+    to apply, and so nothing was read): writing a baseline needs both, from one read."""
     settings = settings or Settings()
     chosen = _normalised(ignores) if id_field else []
     if not chosen and baseline is None:
-        return results
+        return results, None
     rows, seen = keyed(results, id_field, {i.id for i in chosen})
     covers: list[Covered] = []
     extra: list[Finding] = []
@@ -66,7 +75,7 @@ def apply_suppressions(results: list[FileResult], settings: Settings | None = No
         covered, stale = baselined(results, rows, baseline, settings)
         covers.append(covered)
         extra += stale
-    return rebuild(results, rows, covers, extra)
+    return rebuild(results, rows, covers, extra), rows
 
 
 def apply_id_ignores(results: list[FileResult], id_field: str, ignores: Ignores, config_file: str | None = None,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ftdata.baseline import Entry, judged_entries, load_baseline, write_baseline
+from ftdata.baseline import Entry, Keyed, judged_entries, keyed, load_baseline, write_baseline
 from ftdata.config import Settings
 from ftdata.configfile import Loaded
 from ftdata.report.base import FileResult, Report
-from ftdata.suppress_ids import apply_suppressions
+from ftdata.suppress_ids import suppress
 
 DEFAULT_BASELINE = "ftdata-baseline.json"
 
@@ -34,11 +34,7 @@ class Suppressions:
     def apply(self, results: list[FileResult], settings: Settings) -> tuple[list[FileResult], int]:
         """The results without the suppressed findings, with the unused suppressions reported, and
         how many findings were suppressed (a verdict of "ready" should say what it leaves out)."""
-        use = self.read_baseline and os.path.isfile(self.baseline_path)
-        cfg = self.loaded.config
-        out = apply_suppressions(results, settings, baseline=load_baseline(self.baseline_path) if use else None,
-                                 id_field=cfg.id_field, ignores=cfg.ignore_records or (),
-                                 config_file=self.loaded.path)
+        out, _ = self._suppress(results, settings)
         kept = sum(f.category != "suppression" for r in out for f in r.findings)
         return out, sum(len(r.findings) for r in results) - kept
 
@@ -54,10 +50,15 @@ class Suppressions:
             old = load_baseline(self.baseline_path)
             judged = set(judged_entries(old, results, settings))
             keep = [e for e in old.entries if e.key not in judged and os.path.exists(old.resolve(e.file))]
+        accepted, rows = self._suppress(results, settings)
         # keyed over every finding, as a lint keys them before suppressions apply (see record_keys)
-        full = Report(results)
-        key_of = {id(f): k for f, k in zip(full.findings, full.fingerprints())}
-        accepted = Report(self.apply(results, settings)[0])
-        kept = [f for f in accepted.findings if f.category != "suppression"]
+        key_of = {id(f): fp for row in (keyed(results)[0] if rows is None else rows) for f, fp, _ in row}
+        kept = [f for r in accepted for f in r.findings if f.category != "suppression"]
         return write_baseline(Report([FileResult("", 0, 0, kept, {})]), self.baseline_path, keep,
                               [key_of[id(f)] for f in kept])
+
+    def _suppress(self, results: list[FileResult], settings: Settings) -> tuple[list[FileResult], Keyed | None]:
+        use = self.read_baseline and os.path.isfile(self.baseline_path)
+        cfg = self.loaded.config
+        return suppress(results, settings, baseline=load_baseline(self.baseline_path) if use else None,
+                        id_field=cfg.id_field, ignores=cfg.ignore_records or (), config_file=self.loaded.path)

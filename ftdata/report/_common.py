@@ -1,8 +1,19 @@
 """Small pieces several output formats share, so that they word the same things the same way."""
 from __future__ import annotations
 
+from collections import defaultdict
+
 from ftdata.model import Finding
 from ftdata.report.base import Report
+
+
+def by_rule(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:
+    """The findings grouped by (code, name), most severe rule first, then by code: the order the
+    human formats list rules in."""
+    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[(f.rule, f.name)].append(f)
+    return sorted(groups.items(), key=lambda kv: (kv[1][0].severity.rank, kv[0][0]))
 
 
 def plural(n: int, word: str) -> str:

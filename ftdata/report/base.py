@@ -83,11 +83,11 @@ class Report:
 
     def fingerprints(self) -> list[str]:
         """A content fingerprint of each finding's record, in `findings` order (see
-        ftdata.baseline.fingerprints): stable when lines move, for baselines and SARIF."""
+        ftdata.record_keys): stable when lines move, for baselines and SARIF."""
         if self._fingerprints is None:
-            from ftdata.baseline import fingerprints
+            from ftdata.record_keys import record_keys
 
-            self._fingerprints = fingerprints(self.findings)
+            self._fingerprints = record_keys(self.findings).fingerprints
         return self._fingerprints
 
     def _repr_html_(self) -> str:

@@ -4,11 +4,10 @@ github format appends it to."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from typing import IO, TYPE_CHECKING
 
 from ftdata.model import Finding
-from ftdata.report._common import counts, plural, where
+from ftdata.report._common import by_rule, counts, plural, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -36,17 +35,13 @@ def render(report: Report, max_examples: int = MAX_EXAMPLES) -> str:
         if len(report.reasons) > MAX_REASONS:
             out.append(f"- and {plural(len(report.reasons) - MAX_REASONS, 'more rule')}")
         out.append("")
-    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        groups[(f.rule, f.name)].append(f)
-    order = sorted(groups, key=lambda k: (groups[k][0].severity.rank, k[0]))
-    if order:
+    groups = by_rule(report.findings)
+    if groups:
         out += ["| Code | Rule | Severity | Findings |", "| --- | --- | --- | ---: |"]
-        out += [f"| {code(c)} | {text(n)} | {groups[(c, n)][0].severity.value} | {len(groups[(c, n)]):,} |"
-                for c, n in order]
+        out += [f"| {code(c)} | {text(n)} | {items[0].severity.value} | {len(items):,} |" for (c, n), items in groups]
         out.append("")
-    for c, n in order:
-        out += _rule(c, n, groups[(c, n)], max_examples)
+    for (c, n), items in groups:
+        out += _rule(c, n, items, max_examples)
     return "\n".join(out)
 
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ftdata.model import Finding, Severity
-from ftdata.report._common import accepted, counts
+from ftdata.model import Severity
+from ftdata.report._common import accepted, by_rule, counts, plural
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -28,15 +27,10 @@ def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES
         return click.style(s, **kw) if color else s
 
     out: list[str] = []
-    groups: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        groups[(f.rule, f.name)].append(f)
-    order = sorted(groups, key=lambda k: (groups[k][0].severity.rank, k[0]))
-    for code, name in order:
-        items = groups[(code, name)]
+    for (code, name), items in by_rule(report.findings):
         sev = items[0].severity
         out.append(style(f"{code} {name}", bold=True) + "  " + style(sev.value, fg=_COLORS[sev])
-                   + f"  {len(items):,} finding{'s' if len(items) != 1 else ''}")
+                   + f"  {plural(len(items), 'finding')}")
         for f in items[:max_examples]:
             where = f"{f.file}:{f.line}" if f.line is not None else f"{f.file}"
             ptr = f" {f.pointer}" if f.pointer else ""
