@@ -24,6 +24,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 TARGET_RATIO = 5.0  # issue 2: format, volume and length checks within 5x the parse floor at 1M records
+ISSUE2_IGNORES = {"duplicates", "balance", "style"}  # the categories --ignore'd for TARGET_RATIO
 FULL_TARGET_RATIO = 15.0  # issue 3: the full default lint, duplicates included, within 15x
 
 
@@ -58,15 +59,18 @@ def run_lint(path: Path, extra: list[str]) -> tuple[float, int, int, bytes]:
 
 
 def recall(path: Path, report: bytes) -> str:
-    """Share of the duplicates make_corpus.py planted (OUT.truth.json) that the report flags."""
+    """Share of the duplicates make_corpus.py planted (OUT.truth.json) that the report flags by
+    the rule meant for them: an exact copy by DUP001, a near copy (whitespace, case, punctuation
+    or a dropped character) by DUP002 or DUP003."""
     truth_path = Path(str(path) + ".truth.json")
     if not truth_path.exists() or not report:
         return "-"
     truth = orjson.loads(truth_path.read_bytes())
-    flagged = {f["line"] for f in orjson.loads(report)["findings"]
-               if f["rule"] in ("DUP001", "DUP002", "DUP003")}
+    findings = orjson.loads(report)["findings"]
     parts = []
-    for key, label in (("exact_duplicate_of", "exact"), ("near_duplicate_of", "near")):
+    for key, label, rules in (("exact_duplicate_of", "exact", ("DUP001",)),
+                              ("near_duplicate_of", "near", ("DUP002", "DUP003"))):
+        flagged = {f["line"] for f in findings if f["rule"] in rules}
         lines = {int(k) for k in truth.get(key, {})}
         if lines:
             parts.append(f"{label} {len(lines & flagged) / len(lines):.1%}")
@@ -88,7 +92,7 @@ def main() -> None:
         runs = [run_lint(path, a.lint_args) for _ in range(a.repeat)]
         wall, rss, code, report = min(runs, key=lambda r: r[0])
         ratio = wall / floor
-        target = TARGET_RATIO if a.lint_args else FULL_TARGET_RATIO
+        target = TARGET_RATIO if ISSUE2_IGNORES <= set(a.lint_args) else FULL_TARGET_RATIO
         flag = "" if n < 1_000_000 or ratio <= target else f"  (over the {target:g}x target)"
         print(f"{n:>9,} {path.stat().st_size / 1e6:>7.1f} {floor:>8.2f} {wall:>8.2f} {n / wall:>11,.0f} "
               f"{ratio:>8.2f} {max(r[1] for r in runs):>9,} {code:>4}  {recall(path, report)}{flag}")

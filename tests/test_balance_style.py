@@ -1,10 +1,10 @@
 """Balance and style rules on small constructed sets: the cases a reviewer found wrong, pinned."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import ftdata
+from independent import chat_record as _chat, write_jsonl
 
 QUESTIONS = [
     "Where is my new card?", "How do I reset my PIN?", "Why was I charged a fee?", "Can I freeze my account?",
@@ -17,14 +17,7 @@ QUESTIONS = [
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> str:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return str(path)
-
-
-def _chat(user: str, answer: str, system: str | None = None, **extra: object) -> dict[str, object]:
-    turns = ([{"role": "system", "content": system}] if system is not None else []) + [
-        {"role": "user", "content": user}, {"role": "assistant", "content": answer}]
-    return {"messages": turns, **extra}
+    return str(write_jsonl(path, rows))
 
 
 def _rules(report: ftdata.Report, category: str) -> list[str]:

@@ -25,6 +25,7 @@ from ftdata.config import Settings
 from ftdata.model import Finding, Location
 from ftdata.report.base import FileResult, Report
 from ftdata.suppress_ids import apply_id_ignores, apply_suppressions
+from independent import write_jsonl
 
 # placeholder, empty assistant turn, invalid JSON, and the two new rules
 RULES = ("CNT001", "FMT020", "FMT001", "SUP")
@@ -39,12 +40,6 @@ GOOD = [chat(f"What is {i} plus {i}?", f"{i} plus {i} is {2 * i}.") for i in ran
 PLACEHOLDER = chat("Write a birthday note for {{name}}.", "Happy birthday! Wishing you a wonderful year.")
 EMPTY = chat("Name a primary colour.", "")
 BROKEN = '{"messages": [{"role": "user", "content": "hi"} {"role": "assistant"}]}'
-
-
-def write_jsonl(path: Path, rows: list[Any]) -> Path:
-    """Records as JSON Lines; a str row is written as it is (a line that is not JSON)."""
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
 def lint(*paths: Path, settings: Settings = SETTINGS) -> list[FileResult]:

@@ -10,9 +10,7 @@ import gzip
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +21,16 @@ from jsonschema import Draft202012Validator
 from ftdata.cli import cli
 from ftdata.formats import FORMATS
 from ftdata.registry import all_checks
+from independent import REPORT_SCHEMA, ROOT, ftdata_command, write_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "cli"
 CLEAN = FIXTURES / "clean.jsonl"  # 120 realistic openai-chat examples, no findings
 BROKEN = FIXTURES / "broken.jsonl"  # one problem (or several) per line, see BROKEN_EXPECTED
-SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+SCHEMA = REPORT_SCHEMA
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _ftdata_command() -> list[str]:
-    exe = Path(sys.executable).parent / "ftdata"
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("ftdata")
-    return [found] if found else [sys.executable, "-c", "from ftdata.cli import main; main()"]
-
-
-FTDATA = _ftdata_command()
+FTDATA = ftdata_command()
 
 
 def run(*args: str | os.PathLike[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -74,11 +64,6 @@ def assert_valid_report(validator: Draft202012Validator, report: dict[str, Any],
     assert report["summary"]["files"] == len(report["stats"]["files"])
     assert report["stats"]["examples"] == report["summary"]["examples"] == sum(
         f["examples"] for f in report["stats"]["files"])
-
-
-def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def clean_records() -> list[dict[str, Any]]:

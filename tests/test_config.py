@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from ftdata import configfile
 from ftdata.cli import _run
 from ftdata.registry import Plan
+from independent import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "tests" / "fixtures" / "cli" / "clean.jsonl"  # 120 clean openai-chat examples
@@ -21,11 +22,6 @@ CLEAN = ROOT / "tests" / "fixtures" / "cli" / "clean.jsonl"  # 120 clean openai-
 
 def chat(i: int, *turns: tuple[str, str]) -> dict[str, Any]:
     return {"messages": [{"role": r, "content": f"{c} (case {i})"} for r, c in turns]}
-
-
-def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import ftdata
 from ftdata.checks.content._text import answers
 from ftdata.checks.content.repetition import Repetition, repetition
 from ftdata.checks.content.truncated_answer import TruncatedAnswer, open_fence, truncation, unclosed, weak_ending
+from independent import DATASETS
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 LONG_PROSE = ("Buying cryptocurrency starts with choosing an exchange. There are many exchanges, each with its own "
               "fees and interface. Research them and choose one that is well established and has a solid track "
               "record. Once you have chosen, create an account and set up a wallet to store your coins. ") * 2

@@ -8,18 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import ftdata
 from ftdata.curate.dedupe import dedupe, rejects_path
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "datasets"
-
-
-def rec(user: str, answer: str) -> dict[str, object]:
-    return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]}
-
+from independent import DATASETS, needs_datasets, write_jsonl
+from independent import chat_record as rec
 
 BASE = [
     rec("How do I reset my password on the mobile app?", "Open Settings, tap Security, then Reset password."),
@@ -29,18 +21,12 @@ BASE = [
 ]
 
 
-def _write_jsonl(path: Path, rows: list[object], extra: list[str] = ()) -> Path:  # type: ignore[assignment]
-    lines = [json.dumps(r) for r in rows] + list(extra)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
 def _sample(tmp_path: Path) -> Path:
     near = rec("Can I freeze my card if I misplaced it?", "Yes. Tap your card in the app and choose Freeze; unfreeze it when found!")
     longer = rec("What currencies can I hold in my account?",
                  "Pounds, euros and US dollars, switchable at any time in the app.")
-    return _write_jsonl(tmp_path / "in.jsonl", [BASE[0], BASE[1], BASE[0], BASE[2], near, BASE[3], longer],
-                        extra=["{not json", ""])
+    return write_jsonl(tmp_path / "in.jsonl", [BASE[0], BASE[1], BASE[0], BASE[2], near, BASE[3], longer,
+                                               "{not json", ""])
 
 
 def _lines(path: Path) -> list[str]:
@@ -70,7 +56,7 @@ def test_near_duplicates_by_edits_are_dropped_with_their_measure(tmp_path: Path)
     duplicates by edits; the rejects say how the similarity was measured."""
     typo = rec("How do I reset my pasword on the mobile app?", BASE[0]["messages"][1]["content"])
     answer = rec(BASE[1]["messages"][0]["content"], "Pounds, euros and US dollars, switchable any time in the app.")
-    src = _write_jsonl(tmp_path / "in.jsonl", BASE + [typo, answer])
+    src = write_jsonl(tmp_path / "in.jsonl", BASE + [typo, answer])
     out = tmp_path / "out.jsonl"
     dedupe(str(src), str(out))
     rejects = {r["line"]: r for r in (json.loads(x) for x in _lines(Path(rejects_path(str(out)))))}
@@ -84,7 +70,7 @@ def test_a_copy_of_a_dropped_near_duplicate_goes_too(tmp_path: Path) -> None:
     """A normalised copy of a member matched by edits goes with it (linting the output finds
     nothing more), reported against the record it copies."""
     rows = [rec("Cna I get a refund?", "Yes."), rec("Can I get a refund?", "Yes."), rec("can i get a refund", "yes")]
-    src = _write_jsonl(tmp_path / "in.jsonl", rows)
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
     out = tmp_path / "out.jsonl"
     dedupe(str(src), str(out))
     rejects = {r["line"]: r for r in (json.loads(x) for x in _lines(Path(rejects_path(str(out)))))}
@@ -97,7 +83,7 @@ def test_a_copy_of_a_dropped_near_duplicate_goes_too(tmp_path: Path) -> None:
 def test_keep_longest_keeps_the_longest_member(tmp_path: Path) -> None:
     short = rec("Where is my refund?", "Refunds take five days.")
     long = rec("Where is my refund?", "Refunds take five days.!!")  # same text once normalised, longer
-    src = _write_jsonl(tmp_path / "in.jsonl", [short, long, BASE[0]])
+    src = write_jsonl(tmp_path / "in.jsonl", [short, long, BASE[0]])
     out = tmp_path / "out.jsonl"
     dedupe(str(src), str(out), keep="longest")
     assert [json.loads(x) for x in _lines(out)] == [long, BASE[0]]
@@ -112,15 +98,15 @@ def test_exact_only_keeps_near_duplicates(tmp_path: Path) -> None:
             "The launch moves to May, marketing needs the final copy by Friday, and QA signs off next week!")
     c = rec("Summarise the meeting notes for the product launch in three bullet point please.",
             "The launch moves to May, marketing needs the final copy by Friday, and QA signs off next week.")
-    src = _write_jsonl(tmp_path / "in.jsonl", [a, b, c])
+    src = write_jsonl(tmp_path / "in.jsonl", [a, b, c])
     out = tmp_path / "out.jsonl"
     assert {d.reason for d in dedupe(str(src), str(out)).dropped} == {"normalized-duplicate", "near-duplicate"}
     assert [d.reason for d in dedupe(str(src), str(out), near=False).dropped] == ["normalized-duplicate"]
 
 
 def test_against_drops_only_what_the_other_file_has(tmp_path: Path) -> None:
-    existing = _write_jsonl(tmp_path / "train.jsonl", [BASE[0], BASE[3]])
-    src = _write_jsonl(tmp_path / "new.jsonl", [BASE[1], BASE[0], BASE[1], BASE[3], BASE[2]])
+    existing = write_jsonl(tmp_path / "train.jsonl", [BASE[0], BASE[3]])
+    src = write_jsonl(tmp_path / "new.jsonl", [BASE[1], BASE[0], BASE[1], BASE[3], BASE[2]])
     out = tmp_path / "out.jsonl"
     result = dedupe(str(src), str(out), against=str(existing))
     assert sorted(d.record_index for d in result.dropped) == [1, 3]
@@ -163,9 +149,9 @@ def test_cli_summary(tmp_path: Path) -> None:
     assert "kept 5 of 8 records" in run.stdout and "2 exact-duplicate" in run.stdout
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets is absent")
+@needs_datasets
 def test_round_trip_on_real_data(tmp_path: Path) -> None:
-    src = SHARED / "llama_factory" / "alpaca_en_demo.json"
+    src = DATASETS / "llama_factory" / "alpaca_en_demo.json"
     out = tmp_path / "alpaca.json"
     result = dedupe(str(src), str(out))
     kept = json.loads(out.read_text(encoding="utf-8"))
@@ -185,7 +171,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_prompt_only_records_are_not_all_one_text(tmp_path: Path) -> None:
     topics = ["the sea", "a city at night", "old trains", "winter birds", "a kitchen", "mountains",
               "lost keys", "rain on glass", "a chess game", "bees", "a lighthouse", "first snow"]
-    src = _write_jsonl(tmp_path / "p.jsonl", [{"prompt": f"Write a haiku about {t}."} for t in topics])
+    src = write_jsonl(tmp_path / "p.jsonl", [{"prompt": f"Write a haiku about {t}."} for t in topics])
     assert dedupe(str(src), str(tmp_path / "o.jsonl")).dropped == []
 
 
@@ -194,7 +180,7 @@ def test_turns_after_the_final_answer_count(tmp_path: Path) -> None:
         return {"messages": [{"role": "user", "content": "Book me a flight to the coast next Friday."},
                              {"role": "assistant", "content": "Which airport?"},
                              {"role": "user", "content": last}]}
-    src = _write_jsonl(tmp_path / "t.jsonl", [conv("London Heathrow"), conv("Paris CDG, please, economy class")])
+    src = write_jsonl(tmp_path / "t.jsonl", [conv("London Heathrow"), conv("Paris CDG, please, economy class")])
     assert dedupe(str(src), str(tmp_path / "o.jsonl")).dropped == []
 
 
@@ -237,7 +223,7 @@ def test_large_groups_of_copies_do_not_hide_a_near_copy(tmp_path: Path) -> None:
             "Refunds are available within thirty days of purchase with a receipt, paid back to the original card.")
     y = rec("Please summarise our refund policy for customers in two sentences for the help page.",
             "Refunds are available within thirty days of purchase with a receipt, paid back to the original bank card.")
-    src = _write_jsonl(tmp_path / "g.jsonl", [x] * 70 + [y])
+    src = write_jsonl(tmp_path / "g.jsonl", [x] * 70 + [y])
     reasons = [d.reason for d in dedupe(str(src), str(tmp_path / "o.jsonl")).dropped]
     assert reasons.count("exact-duplicate") == 69 and reasons.count("near-duplicate") == 1
 
@@ -246,7 +232,7 @@ def test_keep_longest_drops_only_what_is_near_the_kept_record(tmp_path: Path) ->
     a = rec("q", "alpha beta gamma delta epsilon zeta eta theta iota kappa")
     b = rec("q", "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu")
     c = rec("q", "xalpha beta gamma delta epsilon zeta eta theta iota")
-    src = _write_jsonl(tmp_path / "l.jsonl", [a, b, c])
+    src = write_jsonl(tmp_path / "l.jsonl", [a, b, c])
     out = tmp_path / "o.jsonl"
     dropped = dedupe(str(src), str(out), keep="longest").dropped
     # b is kept (longest); a is near it and goes; c is near a (0.93) but not near b, so it stays

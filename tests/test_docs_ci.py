@@ -14,9 +14,7 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ import pytest
 
 from ftdata._version import __version__
 from ftdata.cli import cli
+from independent import ftdata_command
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (it comes with pre-commit, in the test extras)")
 
@@ -94,14 +93,6 @@ def _lint_params(argv: list[str]) -> dict[str, Any]:
         return dict(ctx.params)
 
 
-def _ftdata() -> list[str]:
-    exe = Path(sys.executable).parent / "ftdata"
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("ftdata")
-    return [found] if found else [sys.executable, "-c", "from ftdata.cli import main; main()"]
-
-
 @pytest.fixture
 def dataset_dir(tmp_path: Path) -> Path:
     """A dataset repository's working directory: data/train.jsonl (100 examples) and
@@ -116,7 +107,7 @@ def dataset_dir(tmp_path: Path) -> Path:
 def _run(argv: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     expanded = [m for a in argv for m in (sorted(glob.glob(a, root_dir=cwd)) or [a])]  # the shell's globbing
     environ = {k: v for k, v in os.environ.items() if k not in ("FTDATA_DEBUG", "GITHUB_STEP_SUMMARY")}
-    return subprocess.run([*_ftdata(), *expanded[1:]], cwd=cwd, capture_output=True, text=True, timeout=300,
+    return subprocess.run([*ftdata_command(), *expanded[1:]], cwd=cwd, capture_output=True, text=True, timeout=300,
                           env={**environ, **env})
 
 

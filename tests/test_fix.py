@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,10 @@ from click.testing import CliRunner
 import ftdata
 from ftdata.cli import _run
 from ftdata.curate.fix import CONTROL, EXAMPLES, MARKER, WHITESPACE, fix_file
+from independent import DATASETS, ftdata_command
+from independent import chat_record as chat
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "datasets"
 BOM = b"\xef\xbb\xbf"
-
-
-def chat(user: str, answer: str, system: str | None = None) -> dict[str, Any]:
-    turns = ([{"role": "system", "content": system}] if system is not None else []) + [
-        {"role": "user", "content": user}, {"role": "assistant", "content": answer}]
-    return {"messages": turns}
 
 
 def line(record: Any) -> bytes:
@@ -300,8 +293,7 @@ def test_bad_invocations_exit_2(tmp_path: Path, args: list[str], expected: str) 
 def test_installed_command_exit_codes(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_bytes(line(chat("Hi ", "Yo")))
-    exe = Path(sys.executable).parent / "ftdata"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from ftdata.cli import main; main()"]
+    cmd = ftdata_command()
     env = {k: v for k, v in os.environ.items() if k != "FTDATA_DEBUG"}
     p = subprocess.run([*cmd, "lint", str(src), "--fix", "-o", str(src)], capture_output=True, timeout=120, env=env)
     assert p.returncode == 2 and p.stdout == b"" and len(p.stderr.decode().splitlines()) == 1
@@ -320,7 +312,7 @@ def test_broken_json_array_is_an_io_error(tmp_path: Path) -> None:
 
 
 # -- real data ---------------------------------------------------------------------------------------
-ALPACA = SHARED / "llama_factory" / "alpaca_en_demo.json"
+ALPACA = DATASETS / "llama_factory" / "alpaca_en_demo.json"
 
 
 @pytest.mark.skipif(not ALPACA.exists(), reason="../shared/datasets is absent")

@@ -12,9 +12,9 @@ from jsonschema import Draft202012Validator
 import ftdata.formats as F
 from ftdata.formats.base import Format, Normalised
 from ftdata.model import ROLES, TASKS, Message
+from independent import DATASETS
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
 def validator(fmt: Format) -> Draft202012Validator:

@@ -6,15 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
-from independent import banking, chat, edit_similarity, jaccard, normalise
+from independent import (DATASETS, REPORT_SCHEMA, ROOT, banking, chat, edit_similarity, jaccard, needs_datasets,
+                         normalise)
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "checks" / "LEAK001"
-BANKING = ROOT.parent / "shared" / "datasets" / "banking77"
+BANKING = DATASETS / "banking77"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +24,7 @@ def test_cli_reports_leaks_on_the_eval_file() -> None:
     train, evaluation = FIXTURES / "fail.jsonl", FIXTURES / "eval.jsonl"
     run = _cli("lint", str(train), "--eval", str(evaluation), "--format", "json")
     report = json.loads(run.stdout)
-    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    schema = REPORT_SCHEMA
     Draft202012Validator(schema).validate(report)
     assert run.returncode == 1 == report["exit_code"]
     assert [s["role"] for s in report["stats"]["files"]] == ["train", "eval"]
@@ -50,7 +49,7 @@ def test_without_eval_no_leakage_rule_runs(tmp_path: Path) -> None:
     assert [s["role"] for s in report.stats["files"]] == ["train"]
 
 
-@pytest.mark.skipif(not BANKING.is_dir(), reason="../shared/datasets is absent")
+@needs_datasets
 def test_banking77_test_set_leaks_from_train(tmp_path: Path) -> None:
     train = chat(banking("train"), tmp_path / "train.jsonl")
     evaluation = chat(banking("test"), tmp_path / "test.jsonl")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +24,7 @@ from ftdata.config import Settings
 from ftdata.model import Severity
 from ftdata.profiles import PROFILES, profile_settings
 from ftdata.records import normalise
+from independent import DATASETS, needs_datasets
 
 NAMES = sorted(PROFILES)
 SEVERITIES = {s.value for s in Severity}
@@ -250,8 +250,7 @@ def test_accepted_formats_and_the_default_are_silent() -> None:
 
 
 # -- real datasets -----------------------------------------------------------------------------------
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-real = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
+real = needs_datasets
 
 # file -> its one format (as test_real_data.py establishes)
 REAL_FILES = {

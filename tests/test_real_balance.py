@@ -14,9 +14,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
-from independent import banking, chat, normalise
+from independent import DATASETS, REPORT_SCHEMA, banking, chat, normalise
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
     pytest.skip("../shared/datasets is absent", allow_module_level=True)
 
@@ -29,7 +28,7 @@ def test_banking77_label_table_is_the_csv_counts(tmp_path: Path) -> None:
     assert table["counts"] == dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     assert table["labels"] == 77 and min(counts.values()) == 35 and max(counts.values()) == 187
     assert table["imbalance_ratio"] == round(187 / 35, 2)
-    schema = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    schema = REPORT_SCHEMA
     Draft202012Validator(schema).validate(json.loads(json.dumps(report.to_dict())))
     # 187 / 35 > 4: reported, naming both ends
     (finding,) = [f for f in report.findings if f.rule == "BAL001"]

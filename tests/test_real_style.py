@@ -13,12 +13,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import ftdata
-from independent import banking, chat
+from independent import DATASETS, REPORT_SCHEMA, banking, chat
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 if not DATASETS.is_dir():
     pytest.skip("../shared/datasets is absent", allow_module_level=True)
-SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+SCHEMA = REPORT_SCHEMA
 
 
 def _style(report: ftdata.Report) -> list[ftdata.Finding]:

@@ -9,6 +9,7 @@ import pytest
 import ftdata
 from ftdata import style
 from ftdata.checks.style._profile import LENGTH_RATIO
+from independent import DATASETS
 
 
 def values(text: str) -> dict[str, str]:
@@ -119,7 +120,7 @@ def _reference_marks(text: str) -> dict[str, bool]:
 
 
 def test_line_markers_agree_with_a_line_by_line_reading_on_lima() -> None:
-    path = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "lima" / "lima.json"
+    path = DATASETS / "lima" / "lima.json"
     if not path.is_file():
         pytest.skip("../shared/datasets is absent")
     answers = [m.content for r in ftdata.records(str(path)) for m in r.messages if m.role == "assistant" and m.content.strip()]
