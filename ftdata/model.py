@@ -126,6 +126,11 @@ class Finding:
         }
 
 
+def plural(n: int, word: str) -> str:
+    """'1 example', '2,048 examples': checks and reports word counts the same way."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def excerpt(text: str, limit: int = 80) -> str:
     """A one-line, bounded view of some offending text for human output."""
     flat = " ".join(text.split()) if any(c in text for c in "\n\r\t") else text

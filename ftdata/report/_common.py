@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ftdata.model import Finding
+from ftdata.model import Finding, plural
 from ftdata.report.base import Report
 
 
@@ -14,10 +14,6 @@ def by_rule(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding
     for f in findings:
         groups[(f.rule, f.name)].append(f)
     return sorted(groups.items(), key=lambda kv: (kv[1][0].severity.rank, kv[0][0]))
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def counts(report: Report) -> str:

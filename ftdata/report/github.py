@@ -12,9 +12,9 @@ import os
 from collections import Counter
 from typing import IO, TYPE_CHECKING
 
-from ftdata.model import Finding, Severity
+from ftdata.model import Finding, Severity, plural
 from ftdata.report import markdown
-from ftdata.report._common import detail, plural, summary_line
+from ftdata.report._common import detail, summary_line
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:

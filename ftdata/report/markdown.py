@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import IO, TYPE_CHECKING
 
-from ftdata.model import Finding
-from ftdata.report._common import by_rule, counts, plural, where
+from ftdata.model import Finding, plural
+from ftdata.report._common import by_rule, counts, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:

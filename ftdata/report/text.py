@@ -6,8 +6,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from ftdata.model import Severity
-from ftdata.report._common import accepted, by_rule, counts, plural
+from ftdata.model import Severity, plural
+from ftdata.report._common import accepted, by_rule, counts
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ftdata.checks.balance._labels import judged
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
-from ftdata.model import Finding, Severity
+from ftdata.model import Finding, Severity, plural
 
 
 class RareLabelOptions(CheckOptions):
@@ -50,5 +50,5 @@ class RareLabel(DatasetCheck):
                    f"under {self.options.min_share:.0%} of its fair share of {fair:,.0f}"
                    if n < self.options.min_share * fair else "")
             if why:
-                yield self.at(data, int(first[code]), f"label {found.names[code]!r} ({found.source}) has {n:,} "
-                                                      f"example{'s' if n != 1 else ''}: {why}")
+                yield self.at(data, int(first[code]), f"label {found.names[code]!r} ({found.source}) has "
+                                                      f"{plural(n, 'example')}: {why}")

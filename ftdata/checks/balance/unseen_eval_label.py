@@ -7,7 +7,7 @@ import numpy as np
 
 from ftdata.checks.balance._labels import labels
 from ftdata.checks.base import Dataset, LeakageCheck
-from ftdata.model import Finding, Severity
+from ftdata.model import Finding, Severity, plural
 
 
 class UnseenEvalLabel(LeakageCheck):
@@ -46,5 +46,5 @@ class UnseenEvalLabel(LeakageCheck):
         for code, name in enumerate(found.names):
             if counts[code] and name not in seen:
                 n = int(counts[code])
-                yield self.at(evaluation, int(first[code]), f"label {name!r} ({n:,} evaluation example"
-                                                            f"{'s' if n != 1 else ''}) never occurs in {where}")
+                yield self.at(evaluation, int(first[code]), f"label {name!r} ({plural(n, 'evaluation example')}) "
+                                                            f"never occurs in {where}")

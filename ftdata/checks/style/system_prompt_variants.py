@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ftdata import fingerprint, style
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
-from ftdata.model import Finding, Severity
+from ftdata.model import Finding, Severity, plural
 
 
 class SystemPromptVariantsOptions(CheckOptions):
@@ -78,7 +78,7 @@ class SystemPromptVariants(DatasetCheck):
             members = members[np.lexsort((first[members], -counts[members]))]  # most used first
             main = texts[members[0]]
             shown = "; ".join(f"{_quote(main) if m == members[0] else repr(_departure(texts[m], main))} "
-                              f"({int(counts[m]):,} record{'s' if counts[m] != 1 else ''})" for m in members[:5])
+                              f"({plural(int(counts[m]), 'record')})" for m in members[:5])
             more = f"; and {len(members) - 5} more" if len(members) > 5 else ""
             yield self.finding(f"{len(members)} wordings of one system prompt: {shown}{more}", file=data.file,
                                related=data.locations([int(first[m]) for m in members[1:5]]))

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ftdata.checks.base import Dataset
+from ftdata.model import plural
 
 
 def describe(data: Dataset) -> str:
-    rows = f"{data.n:,} example{'s' if data.n != 1 else ''}"
+    rows = plural(data.n, "example")
     return rows if data.distinct == data.n else f"{rows}, {data.distinct:,} distinct once duplicates are collapsed"

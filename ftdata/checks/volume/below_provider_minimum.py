@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.model import Finding, Severity
+from ftdata.model import Finding, Severity, plural
 
 
 class BelowProviderMinimum(DatasetCheck):
@@ -30,5 +30,5 @@ class BelowProviderMinimum(DatasetCheck):
                 from ftdata.profiles import PROFILES
 
                 who = PROFILES[data.settings.profile].title if data.settings.profile in PROFILES else who
-            yield self.finding(f"{data.n:,} example{'s' if data.n != 1 else ''}; {who} requires at least {minimum}",
+            yield self.finding(f"{plural(data.n, 'example')}; {who} requires at least {minimum}",
                                file=data.file)
