@@ -73,6 +73,7 @@ class Record(NamedTuple):
     label: Any = None  # KTO desirability, as found
     tools: Any = None  # tool definitions, as found
     roles: tuple[str, ...] = ()  # the roles of `messages`, in order: checks test membership at C speed
+    column: int | None = None  # 1-based column of the record's first character on `line` (see Finding)
 
     def final_answer(self) -> int:
         """The index in `messages` of the final assistant turn, -1 without one."""
@@ -100,6 +101,9 @@ class Finding:
     severity: Severity
     file: str | None = None
     line: int | None = None
+    # 1-based column of the record's first character on `line`, counted in characters (Unicode code
+    # points): 1 in JSON Lines, where it tells the records of a one-line JSON array apart
+    column: int | None = None
     record_index: int | None = None
     pointer: str = ""
     message: str = ""
@@ -107,7 +111,7 @@ class Finding:
     related: tuple[Location, ...] = field(default=())
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file or "", self.line if self.line is not None else -1, self.rule,
+        return (self.file or "", self.line if self.line is not None else -1, self.column or 0, self.rule,
                 self.pointer, self.message)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +122,7 @@ class Finding:
             "severity": self.severity.value,
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "record_index": self.record_index,
             "pointer": self.pointer,
             "message": self.message,

@@ -8,7 +8,7 @@ import orjson
 
 from ftdata import formats
 from ftdata.formats.base import Format
-from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.io import BOM, ReadProblem, container_of, iter_json_located, open_binary
 from ftdata.model import Record
 
 
@@ -29,14 +29,21 @@ def jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int | None, bytes]]:
 def records_of(stream: IO[bytes], path: str) -> Iterator[tuple[int, int, Any]]:
     """(line, record index, item) of every record, numbered as lint numbers them: the item is the
     raw line of JSON Lines (bytes, not parsed) or the parsed value of a JSON array element."""
+    for line, _, index, item in located_records(stream, path):
+        yield line, index, item
+
+
+def located_records(stream: IO[bytes], path: str) -> Iterator[tuple[int, int, int, Any]]:
+    """(line, column, record index, item) of every record: records_of with the 1-based column
+    (in characters) of the record's first character, 1 for every line of JSON Lines."""
     if container_of(stream, path) == "json":
-        values = (item for item in iter_json_values(stream) if not isinstance(item, ReadProblem))
-        for index, (line, value) in enumerate(values):
-            yield line, index, value
+        values = (item for item in iter_json_located(stream) if not isinstance(item, ReadProblem))
+        for index, (line, value, column) in enumerate(values):
+            yield line, column, index, value
         return
     for line, record, raw in jsonl_lines(stream):
         if record is not None:
-            yield line, record, raw
+            yield line, 1, record, raw
 
 
 def raw_values(path: str) -> Iterator[tuple[int, Any]]:
@@ -105,11 +112,12 @@ def _parse(raw: bytes) -> Any:
             return _INVALID
 
 
-def make_record(fmt: Format, obj: dict[str, Any], file: str, line: int | None, index: int) -> Record:
+def make_record(fmt: Format, obj: dict[str, Any], file: str, line: int | None, index: int,
+                column: int | None = None) -> Record:
     """The canonical record of a raw object in a known format."""
     n = fmt.normalise(obj)
     return Record(file, line, index, fmt.name, n.task, n.messages, obj, n.rejected, n.label, n.tools,
-                  tuple([m.role for m in n.messages]))
+                  tuple([m.role for m in n.messages]), column)
 
 
 def normalise(values: Iterable[tuple[int | None, Any]], file: str, input_format: str | None = None) -> Iterator[Record]:

@@ -31,6 +31,7 @@ class Partial:
     # One row per recognised record (lines and indices relative to the chunk), in this order.
     COLUMNS = {"line": np.int64, "index": np.int64,
                "offset": np.int64,  # byte offset of the record's line in the file, or -1
+               "column": np.int64,  # 1-based column (in characters) where the record starts on its line, or 0
                "format": np.int16,  # index into formats.NAMES
                "task": np.int8,  # index into model.TASKS
                "n_messages": np.int32, "chars": np.int64, "extra": np.int64, "overhead": np.int64,
@@ -126,19 +127,20 @@ class Scanner:
                 if obj is _SKIP:
                     continue
             # sample by content, not position, so results do not depend on chunking or --jobs
-            self._record(out, obj, rel, out.n_records, stride == 1 or crc32(raw) % stride == 0, offset, raw)
+            self._record(out, obj, rel, out.n_records, stride == 1 or crc32(raw) % stride == 0, offset, raw, 1)
             out.n_records += 1
         out.n_lines = rel
         return self._done(out)
 
-    def values(self, items: Iterable[tuple[int, Any] | ReadProblem]) -> Partial:
+    def values(self, items: Iterable[tuple[int, Any] | tuple[int, Any, int] | ReadProblem]) -> Partial:
+        """Scan values: (line, value) or, from a JSON array (io.iter_json_located), (line, value, column)."""
         out = Partial(len(self.plan.dataset))
         for item in items:
             if isinstance(item, ReadProblem):  # it ends the array: no record index to give it
                 self._problem(out, item)
                 continue
-            line, obj = item
-            self._record(out, obj, line, out.n_records, out.n_records % self.stride == 0, -1)
+            line, obj, column = item if len(item) == 3 else (*item, None)
+            self._record(out, obj, line, out.n_records, out.n_records % self.stride == 0, -1, None, column)
             out.n_records += 1
         return self._done(out)
 
@@ -159,41 +161,42 @@ class Scanner:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             self._problem(out, ReadProblem("invalid-utf8", rel, f"invalid UTF-8 byte {raw[e.start]:#04x} "
-                                                                  f"at column {e.start + 1}"), index)
+                                                                  f"at column {e.start + 1}", 1), index)
             text = raw.decode("utf-8", errors="replace")
         try:
             obj = json.loads(text.rstrip("\r\n"))  # so an error at the end reports the last column
         except json.JSONDecodeError as e:
-            self._problem(out, ReadProblem("invalid-json", rel, f"{e.msg} at column {e.colno}"), index)
+            self._problem(out, ReadProblem("invalid-json", rel, f"{e.msg} at column {e.colno}", 1), index)
             out.n_records += 1
             return _SKIP
         except (ValueError, RecursionError) as e:  # an integer too long, nesting too deep
-            self._problem(out, ReadProblem("invalid-json", rel, f"cannot be read: {e}"), index)
+            self._problem(out, ReadProblem("invalid-json", rel, f"cannot be read: {e}", 1), index)
             out.n_records += 1
             return _SKIP
         try:
             orjson.loads(text)
         except orjson.JSONDecodeError as e:  # lenient-only JSON: NaN, Infinity, lone surrogates, 1e400
-            self._problem(out, ReadProblem("invalid-json", rel, f"only lenient parsers accept it ({e})"), index)
+            self._problem(out, ReadProblem("invalid-json", rel, f"only lenient parsers accept it ({e})", 1), index)
         return obj
 
     def _problem(self, out: Partial, p: ReadProblem, index: int | None = None) -> None:
         rule = self.plan.read.get(p.kind)
         if rule is not None:
-            out.findings.append(rule.finding(rule.message(p.detail), file=self.file, line=p.line, index=index))
+            out.findings.append(rule.finding(rule.message(p.detail), file=self.file, line=p.line, index=index,
+                                             column=p.column))
 
     # -- one record ----------------------------------------------------------------------------
     def _record(self, out: Partial, obj: Any, line: int, index: int, sample: bool, offset: int,
-                raw: bytes | None = None) -> None:
+                raw: bytes | None = None, column: int | None = None) -> None:
         if type(obj) is not dict:
-            self._problem(out, ReadProblem("not-an-object", line, json_type(obj)), index)
+            self._problem(out, ReadProblem("not-an-object", line, json_type(obj), column), index)
             return
         fmt = self.forced or formats.detect(obj)
         if fmt is None:
             keys = ", ".join(sorted(map(str, obj))[:8]) or "none"
-            self._problem(out, ReadProblem("unknown-format", line, keys), index)
+            self._problem(out, ReadProblem("unknown-format", line, keys, column), index)
             return
-        rec = make_record(fmt, obj, self.file, line, index)
+        rec = make_record(fmt, obj, self.file, line, index, column)
         messages, rejected, task, roles = rec.messages, rec.rejected, rec.task, rec.roles
         findings = out.findings
         valid = self._valid.get(fmt.name)
@@ -223,9 +226,10 @@ class Scanner:
         # the final assistant turn, if short: a label, in classification data
         final = rec.final_answer()
         last = messages[final].content if final >= 0 else None
-        answer = crc32(last.encode("utf-8", "replace")) if last is not None and len(last) <= SHORT_ANSWER else -1
-        row: tuple[int, ...] = (line, index, offset, FORMAT_CODES[fmt.name], TASK_CODES[task], len(messages),
-                                size.chars, size.extra, size.overhead, exact, answer)
+        # an empty answer is no label: a non-string one (a JSON object) is read as "" too
+        answer = crc32(last.encode("utf-8", "replace")) if last and len(last) <= SHORT_ANSWER else -1
+        row: tuple[int, ...] = (line, index, offset, column or 0, FORMAT_CODES[fmt.name], TASK_CODES[task],
+                                len(messages), size.chars, size.extra, size.overhead, exact, answer)
         if self.fingerprints:
             h = fingerprint.record_hashes(rec, raw)
             row += (h.exact, h.normal, h.input, h.output)

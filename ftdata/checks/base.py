@@ -46,11 +46,11 @@ class Check:
 
     def finding(self, message: str, record: Record | None = None, pointer: str = "",
                 text: str | None = None, related: Iterable[Location] = (), *, file: str | None = None,
-                line: int | None = None, index: int | None = None) -> Finding:
+                line: int | None = None, index: int | None = None, column: int | None = None) -> Finding:
         if record is not None:
-            file, line, index = record.file, record.line, record.index
+            file, line, index, column = record.file, record.line, record.index, record.column
         return Finding(rule=self.code, name=self.name, category=self.category, severity=self.severity, file=file,
-                       line=line, record_index=index, pointer=pointer, message=message,
+                       line=line, column=column, record_index=index, pointer=pointer, message=message,
                        excerpt=excerpt(text) if text is not None else None, related=tuple(related))
 
 
@@ -58,7 +58,8 @@ class Check:
            related: Iterable[Location] = ()) -> Finding:
         """A finding located at the i-th record of a dataset (dataset and leakage checks)."""
         file, line, index = data.location(i)
-        return self.finding(message, None, pointer, text, related, file=file, line=line, index=index)
+        return self.finding(message, None, pointer, text, related, file=file, line=line, index=index,
+                            column=data.column_of(i) if line is not None else None)
 
 
 class ReadRule(Check):
@@ -177,6 +178,11 @@ class Dataset(NamedTuple):
 
     def line_of(self, i: int) -> int | None:
         return self.location(i).line
+
+    def column_of(self, i: int) -> int | None:
+        """Row i's 1-based column on its line (Finding.column), None when not known."""
+        column = self.columns.get("column")
+        return int(column[i]) or None if column is not None and i < len(column) else None
 
     def location(self, i: int) -> Location:
         """Where row i is: (file, line or None, record index)."""

@@ -25,6 +25,7 @@ class ReadProblem(NamedTuple):
     kind: str  # a ReadRule kind: "invalid-json", "invalid-utf8", "bom", "blank-line", ...
     line: int
     detail: str
+    column: int | None = None  # 1-based, in characters (Unicode code points), when known
 
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".jsonlines")
@@ -127,21 +128,33 @@ def iter_blocks(stream: IO[bytes], target: int) -> Iterator[list[bytes]]:
 
 
 def iter_json_values(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[int, Any] | ReadProblem]:
-    """Values of a top-level JSON array (or a sequence of JSON values), with start lines.
+    """Values of a top-level JSON array (or a sequence of JSON values), with start lines: (line,
+    value) or ReadProblem; iter_json_located gives the start column too."""
+    for item in iter_json_located(stream, chunk):
+        yield item if isinstance(item, ReadProblem) else (item[0], item[1])
 
-    Yields (line, value) or ReadProblem. A syntax error inside the array cannot be resynchronised
-    reliably, so it ends the file with one invalid-json problem at the line it occurred.
+
+def iter_json_located(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[int, Any, int] | ReadProblem]:
+    """Values of a top-level JSON array (or a sequence of JSON values), with where they start.
+
+    Yields (line, value, column) or ReadProblem. Line and column are 1-based and point at the
+    value's first character; the column counts characters (Unicode code points, a byte-order
+    mark not included), so a minified array's records, all on line 1, are told apart. Both come
+    from the positions the decoder already has: no second pass over the text.
+    A syntax error inside the array cannot be resynchronised reliably, so it ends the file with
+    one invalid-json problem at the line and column it occurred.
     """
     decoder = json.JSONDecoder()
     utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
     buf = ""
     pos = 0
     line = 1  # line number of buf[pos]
+    start = 0  # index in buf where that line starts (negative once the window moved past it)
     eof = False
     first = True
 
     def more() -> bool:
-        nonlocal buf, pos, eof, first
+        nonlocal buf, pos, start, eof, first
         data = stream.read(chunk)
         if not data:
             eof = True
@@ -164,22 +177,30 @@ def iter_json_values(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[
             utf8.reset()
             text = data.decode("utf-8", errors="replace")
         buf = buf[pos:] + text
+        start -= pos
         pos = 0
         return True
 
     problems: list[ReadProblem] = []
 
     def skip_ws() -> None:
-        nonlocal pos, line
+        nonlocal pos, line, start
         n = len(buf)
         while True:
             while pos < n and buf[pos] in " \t\r\n":
                 if buf[pos] == "\n":
                     line += 1
+                    start = pos + 1
                 pos += 1
             if pos < n or not more():
                 return
             n = len(buf)
+
+    def problem(detail: str, at: int) -> ReadProblem:
+        """An invalid-json problem at buf[at] (at >= pos)."""
+        newline = buf.rfind("\n", pos, at)
+        return ReadProblem("invalid-json", line + buf.count("\n", pos, at), detail,
+                           at - (start if newline < 0 else newline + 1) + 1)
 
     more()
     yield from _drain(problems)
@@ -200,12 +221,12 @@ def iter_json_values(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[
             pos += 1
             skip_ws()
             if pos < len(buf):
-                yield ReadProblem("invalid-json", line, "data after the end of the top-level JSON array "
-                                                        "(JSON Lines should be named .jsonl)")
+                yield problem("data after the end of the top-level JSON array (JSON Lines should be named .jsonl)",
+                              pos)
             return
         if in_array and not expect_value:
             if ch != ",":
-                yield ReadProblem("invalid-json", line, f"expected ',' or ']' between array elements, found {ch!r}")
+                yield problem(f"expected ',' or ']' between array elements, found {ch!r}", pos)
                 return
             pos += 1
             expect_value = True
@@ -220,14 +241,16 @@ def iter_json_values(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[
                 if truncated and not eof and more():
                     continue
                 yield from _drain(problems)
-                bad = line + buf.count("\n", pos, e.pos)
-                yield ReadProblem("invalid-json", bad, e.msg)
+                yield problem(e.msg, e.pos)
                 return
             except (RecursionError, ValueError) as e:  # nesting too deep, integer too long
-                yield ReadProblem("invalid-json", line, f"cannot be read: {e}")
+                yield problem(f"cannot be read: {e}", pos)
                 return
-        yield (line, value)
-        line += buf.count("\n", pos, end)
+        yield (line, value, pos - start + 1)
+        newline = buf.rfind("\n", pos, end)
+        if newline >= 0:
+            line += buf.count("\n", pos, newline + 1)
+            start = newline + 1
         pos = end
         expect_value = False
 

@@ -16,6 +16,12 @@ def by_rule(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding
     return sorted(groups.items(), key=lambda kv: (kv[1][0].severity.rank, kv[0][0]))
 
 
+def total(findings: list[Finding]) -> int:
+    """How many findings these stand for: a collapsed one (ftdata.collapse) counts every finding it
+    stands for, as the summary does."""
+    return sum(getattr(f, "count", 1) for f in findings)
+
+
 def counts(report: Report) -> str:
     """'2 errors, 3 warnings, 1 info in 22 examples'."""
     s = report.summary
@@ -40,8 +46,17 @@ def path(f: Finding) -> str:
 
 
 def where(f: Finding) -> str:
-    """'file:line', or just 'file' for a dataset-level finding."""
-    return path(f) if f.line is None else f"{path(f)}:{f.line}"
+    """'file:line:column', 'file:line' for a record that starts its line (JSON Lines: the line
+    says which record), or just 'file' for a dataset-level finding."""
+    if f.line is None:
+        return path(f)
+    return f"{path(f)}:{f.line}:{f.column}" if shares_line(f) else f"{path(f)}:{f.line}"
+
+
+def shares_line(f: Finding) -> bool:
+    """Does the finding's record start inside its line, as in a JSON array (where a minified one
+    puts every record on line 1), so that the line alone may not say which record it is?"""
+    return f.column is not None and f.column > 1
 
 
 def one_line(text: str) -> str:

@@ -29,7 +29,9 @@ class Report:
         self.exit_zero = exit_zero
         self.suppressed = suppressed  # findings left out by the baseline and record ignores
         self.findings: list[Finding] = [f for r in results for f in r.findings]
-        counts = Counter(f.severity for f in self.findings)
+        counts: Counter[Severity] = Counter()
+        for f in self.findings:  # a collapsed finding (ftdata.collapse) counts every record it stands for
+            counts[f.severity] += getattr(f, "count", 1)
         self.summary: dict[str, int] = {
             "files": len(results),
             "examples": sum(r.examples for r in results),
@@ -52,7 +54,10 @@ class Report:
     def reasons(self) -> list[str]:
         """The rules that decided the verdict, most frequent first."""
         deciding = Severity.ERROR if self.summary["errors"] else Severity.WARNING
-        counts = Counter((f.rule, f.name) for f in self.findings if f.severity is deciding)
+        counts: Counter[tuple[str, str]] = Counter()
+        for f in self.findings:
+            if f.severity is deciding:
+                counts[(f.rule, f.name)] += getattr(f, "count", 1)
         return [f"{n:,} x {name} ({code})" for (code, name), n in
                 sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))]
 
@@ -77,7 +82,7 @@ class Report:
         """One row per finding (related locations as a list)."""
         import pandas as pd
 
-        cols = ["rule", "name", "category", "severity", "file", "line", "record_index", "pointer",
+        cols = ["rule", "name", "category", "severity", "file", "line", "column", "record_index", "pointer",
                 "message", "excerpt", "related"]
         return pd.DataFrame([f.to_dict() for f in self.findings], columns=cols)
 

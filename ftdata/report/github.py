@@ -56,6 +56,8 @@ def annotation(f: Finding) -> str:
     props = {"file": f.file or "-"}
     if f.line is not None:
         props["line"] = str(f.line)
+        if f.column is not None:  # 1-based, in characters: which record of a one-line JSON array
+            props["col"] = str(f.column)
     props["title"] = f"{f.rule} {f.name}"
     return command(_COMMANDS[f.severity], props, detail(f))
 

@@ -1,9 +1,11 @@
 """`--format junit`: JUnit XML, which CI servers (GitLab, Jenkins, Azure) show as test results.
 
-Shaped like ruff's: a <testsuite> per file linted, a <testcase> per finding with a <failure>
-of type error or warning, and one passing <testcase> for a file without findings. Infos are
-testcases marked <skipped>: visible, but JUnit has no passing-with-a-remark state and an info
-must not turn a test report red when the exit code stays 0.
+Shaped like ruff's: a <testsuite> per file linted, a <testcase> per finding, and one passing
+<testcase> for a file without findings. Only errors are <failure>s: they are what fails the run
+(exit code 1). A warning is a passing testcase with its message in <system-out> (what the
+Jenkins and GitLab schemas allow there), an info a testcase marked <skipped>: visible, but a run
+that exits 0 must not show a red test report. Each testcase carries the record's `line` and
+`column` (1-based, in characters), so that a record of a one-line JSON array can be found.
 """
 from __future__ import annotations
 
@@ -39,7 +41,10 @@ def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
         for f in findings:
             _testcase(suite, file, f)
             tally["tests"] += 1
-            tally["skipped" if f.severity is Severity.INFO else "failures"] += 1
+            if f.severity is Severity.ERROR:
+                tally["failures"] += 1
+            elif f.severity is Severity.INFO:
+                tally["skipped"] += 1
         if not findings:
             ET.SubElement(suite, "testcase", name="ftdata", classname=clean(file))
             tally["tests"] += 1
@@ -56,9 +61,14 @@ def _testcase(suite: ET.Element, file: str, f: Finding) -> None:
     case = ET.SubElement(suite, "testcase", name=f"{f.rule} {f.name}", classname=clean(file))
     if f.line is not None:
         case.set("line", str(f.line))
+        if f.column is not None:
+            case.set("column", str(f.column))
     body = " ".join(part for part in (where(f), f.pointer, f.message) if part)
     if f.severity is Severity.INFO:
         ET.SubElement(case, "skipped", message=clean(f"info: {f.message}"))
+        return
+    if f.severity is Severity.WARNING:  # passes: reported, but does not fail the run
+        ET.SubElement(case, "system-out").text = clean(f"warning: {body}")
         return
     failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity.value)
     failure.text = clean(body)

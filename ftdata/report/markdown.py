@@ -7,7 +7,7 @@ import re
 from typing import IO, TYPE_CHECKING
 
 from ftdata.model import Finding, plural
-from ftdata.report._common import by_rule, counts, where
+from ftdata.report._common import by_rule, counts, total, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def render(report: Report, max_examples: int = MAX_EXAMPLES) -> str:
     groups = by_rule(report.findings)
     if groups:
         out += ["| Code | Rule | Severity | Findings |", "| --- | --- | --- | ---: |"]
-        out += [f"| {code(c)} | {text(n)} | {items[0].severity.value} | {len(items):,} |" for (c, n), items in groups]
+        out += [f"| {code(c)} | {text(n)} | {items[0].severity.value} | {total(items):,} |" for (c, n), items in groups]
         out.append("")
     for (c, n), items in groups:
         out += _rule(c, n, items, max_examples)

@@ -1,9 +1,10 @@
 """`--format sarif`: a SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers.
 
 One run; a rule descriptor for each rule that has results (with the check's docstring as its
-help when the caller passes RenderOptions.rule_doc); a result per finding, located by file and line (file only for dataset-level findings),
-with the JSON pointer in its properties and the record's content fingerprint as a partial
-fingerprint, so an alert survives lines moving.
+help when the caller passes RenderOptions.rule_doc); a result per finding, located by file, line
+and column of the record's first character (in Unicode code points: `columnKind`), or by file
+only for dataset-level findings, with the JSON pointer in its properties and the record's
+content fingerprint as a partial fingerprint, so an alert survives lines moving.
 
 GitHub rejects a run of more than 25,000 results and stores at most 100 locations of one. Past
 MAX_RESULTS findings the most severe are kept (errors, then warnings, then infos; in report
@@ -94,7 +95,7 @@ def _result(f: Finding, file: str, rule_index: int, fingerprint: str) -> dict[st
     text = detail(f) + (f': "{f.excerpt}"' if f.excerpt else "")
     result: dict[str, Any] = {"ruleId": f.rule, "ruleIndex": rule_index, "level": LEVELS[f.severity],
                               "message": {"text": text}}
-    result["locations"] = [_location(file, f.line)]
+    result["locations"] = [_location(file, f.line, f.column)]
     if f.related:
         result["relatedLocations"] = [{"id": n, **_location(r.file, r.line), "message": {"text": "related record"}}
                                       for n, r in enumerate(f.related[:MAX_RELATED])]
@@ -106,13 +107,14 @@ def _result(f: Finding, file: str, rule_index: int, fingerprint: str) -> dict[st
     return result
 
 
-def _location(file: str | None, line: int | None) -> dict[str, Any]:
-    """A location in a file (a whole-file one without a line); empty without a file."""
+def _location(file: str | None, line: int | None, column: int | None = None) -> dict[str, Any]:
+    """A location in a file (a whole-file one without a line); empty without a file. The column
+    counts Unicode code points, as the run's columnKind says."""
     if file is None:
         return {}
     physical: dict[str, Any] = {"artifactLocation": artifact(file)}
     if line is not None:
-        physical["region"] = {"startLine": line}
+        physical["region"] = {"startLine": line} if column is None else {"startLine": line, "startColumn": column}
     return {"physicalLocation": physical}
 
 

@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from ftdata.model import Severity, plural
-from ftdata.report._common import accepted, by_rule, counts
+from ftdata.report._common import accepted, by_rule, counts, shares_line, total, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -30,15 +30,18 @@ def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES
     for (code, name), items in by_rule(report.findings):
         sev = items[0].severity
         out.append(style(f"{code} {name}", bold=True) + "  " + style(sev.value, fg=_COLORS[sev])
-                   + f"  {plural(len(items), 'finding')}")
+                   + f"  {plural(total(items), 'finding')}")
         for f in items[:max_examples]:
-            where = f"{f.file}:{f.line}" if f.line is not None else f"{f.file}"
+            # a record inside a line (a JSON array) is also named by its index: `ftdata show FILE '#N'`
+            index = f" #{f.record_index}" if f.record_index is not None and shares_line(f) else ""
             ptr = f" {f.pointer}" if f.pointer else ""
-            out.append(f"  {style(where, fg='cyan')}{ptr}  {f.message}")
+            out.append(f"  {style(where(f), fg='cyan')}{index}{ptr}  {f.message}")
             if f.excerpt:
                 out.append(style(f"      | {f.excerpt}", dim=True))
-            for r in f.related[:3]:
-                out.append(style(f"      ~ {r.file}:{r.line}", dim=True))
+            for r in f.related[:3]:  # by index too where the finding's own record is (a JSON array)
+                place = f"{r.file}:{r.line}" if r.line is not None else f"{r.file}"
+                named = r.record_index is not None and (index or r.line is None)
+                out.append(style(f"      ~ {place}" + (f" #{r.record_index}" if named else ""), dim=True))
         if len(items) > max_examples:
             out.append(style(f"  ... and {len(items) - max_examples:,} more (all in --format json)", dim=True))
         out.append("")
@@ -61,8 +64,8 @@ def _stats(st: dict[str, Any]) -> list[str]:
     t = st["tokens"]
     formats = ", ".join(f"{k} {v:,}" for k, v in st["formats"].items()) or "none recognised"
     approx = "" if t["exact"] else "≈"
-    vol = st["volume"]
-    tr = st["training"]
+    vol = st.get("volume")  # absent for an evaluation set: it is not trained on
+    tr = st.get("training")
     return [*_head(st, formats, approx, vol, tr, t), *_labels(st.get("labels")), *_style(st.get("style"))]
 
 
@@ -115,7 +118,7 @@ def _limit(t: dict[str, Any]) -> str:
         else f"limit {t['limit']:,} for {t['model']}"
 
 
-def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any], tr: dict[str, Any],
+def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any] | None, tr: dict[str, Any] | None,
           t: dict[str, Any]) -> list[str]:
     return [
         f"{st['file']}{' (evaluation set)' if st.get('role') == 'eval' else ''}: {st['examples']:,} examples of "
@@ -124,8 +127,9 @@ def _head(st: dict[str, Any], formats: str, approx: str, vol: dict[str, Any], tr
         f"  tokens ({t['encoding']}{', estimated' if not t['exact'] else ''}): min {approx}{t['min']:,}, "
         f"median {approx}{t['median']:,}, p95 {approx}{t['p95']:,}, max {approx}{t['max']:,}; "
         f"{_limit(t)} ({t['over_limit']:,} over)",
+    ] + ([] if tr is None or vol is None else [
         f"  training: {tr['epochs']} epochs by default, {approx}{tr['billed_tokens']:,} billed tokens",
         f"  size: {vol['task']}; {vol['recommended']:,}+ examples recommended ({vol['why']})"
         + (f"; {vol['distinct_examples']:,} distinct" if vol.get("distinct_examples", st["examples"]) < st["examples"]
            else ""),
-    ]
+    ])
