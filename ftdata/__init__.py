@@ -25,31 +25,38 @@ __all__ = ["Finding", "Message", "Record", "Report", "Settings", "Severity", "Vo
            "lint", "load", "records"]
 
 
-def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = False, **options: Any) -> Report:
+def lint(source: Any, *, settings: Settings | None = None, exit_zero: bool = False, collapse: bool = True,
+         **options: Any) -> Report:
     """Lint a path (or paths), a list of record dicts, or a DataFrame; returns a Report.
 
     Keyword options are Settings fields: model, max_tokens, input_format, select, ignore,
     severity, checks, jobs, volume (a dict or VolumeSettings), eval (evaluation files checked for
     leakage), and profile (a provider profile, applied below the other options). Configuration
     files are not read: pass `settings=ftdata.configfile.make_settings(ftdata.configfile.load(), {})`
-    for the project's.
+    for the project's. `collapse=False` reports one finding per record even where (nearly) every
+    record shares the cause (see ftdata.collapse; the CLI's --no-collapse).
     """
     from ftdata import configfile, engine
+    from ftdata.collapse import collapse as collapsed
 
     if settings is None:
         settings = configfile.make_settings(configfile.Loaded(), options) if "profile" in options \
             else Settings(**options)
+
+    def report(results: list[Any]) -> Report:
+        return Report(collapsed(results) if collapse else results, exit_zero=exit_zero)
+
     if isinstance(source, (str, os.PathLike)):
-        return Report(engine.lint_paths([os.fspath(source)], settings), exit_zero=exit_zero)
+        return report(engine.lint_paths([os.fspath(source)], settings))
     if isinstance(source, (list, tuple)) and source and all(isinstance(s, (str, os.PathLike)) for s in source):
-        return Report(engine.lint_paths([os.fspath(p) for p in source], settings), exit_zero=exit_zero)
+        return report(engine.lint_paths([os.fspath(p) for p in source], settings))
     if _is_dataframe(source):
         results = [engine.lint_values(_frame_values(source), settings, "<dataframe>")]
     elif isinstance(source, Iterable):
         results = [engine.lint_values(((i + 1, _plain(r)) for i, r in enumerate(source)), settings, "<records>")]
     else:
         raise TypeError(f"cannot lint a {type(source).__name__}; pass a path, a list of dicts or a DataFrame")
-    return Report(engine.lint_evals(results, settings), exit_zero=exit_zero)
+    return report(engine.lint_evals(results, settings))
 
 
 def load(path: str | os.PathLike[str], model: str | None = None, input_format: str | None = None) -> Any:

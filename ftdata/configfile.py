@@ -226,6 +226,8 @@ def file_fields(loaded: Loaded) -> dict[str, Any]:
         out["volume"] = cfg.volume.model_dump(exclude_none=True)
     if cfg.checks is not None:  # option names may be written kebab-case, as every other key
         out["checks"] = {rule: {k.replace("-", "_"): v for k, v in opts.items()} for rule, opts in cfg.checks.items()}
+    if cfg.id_field:  # the declared id field is never an unknown key
+        out["checks"] = {"unknown-key": {"id_field": cfg.id_field}, **out.get("checks", {})}
     if cfg.eval is not None:
         out["eval"] = tuple(loaded.resolve(p) for p in cfg.eval)
     if cfg.max_tokens is not None:

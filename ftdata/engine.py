@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import zlib
 from collections import deque
 from contextlib import contextmanager, nullcontext
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -25,7 +26,7 @@ from ftdata import tokens
 from ftdata.checks.base import Dataset
 from ftdata.config import Settings
 from ftdata.io import (
-    byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_values, iter_range, open_binary,
+    byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_located, iter_range, open_binary,
 )
 from ftdata.model import Finding, Location, Record
 from ftdata.registry import Plan
@@ -75,7 +76,7 @@ def _readable(path: str, lint: Callable[..., FileResult], *args: Any, **kwargs: 
     """lint(*args), with a file that cannot be read reported as Unreadable, naming it."""
     try:
         return lint(*args, **kwargs)
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zlib.error) as e:  # zlib.error: a broken gzip stream
         raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
 
 
@@ -138,7 +139,7 @@ def _lint_plain(path: str, settings: Settings, name: str, role: str) -> FileResu
     with open_binary(path) as stream:
         partials: Iterable[Partial]
         if container_of(stream, name if name != "-" else path) == "json":
-            partials = [Scanner(settings, name, stride, train).values(iter_json_values(stream))]
+            partials = [Scanner(settings, name, stride, train).values(iter_json_located(stream))]
         elif not gz:  # workers read byte ranges of the file themselves
             work = [(path, s, e, i == 0) for i, (s, e) in enumerate(byte_ranges(path, CHUNK_BYTES))]
             partials = _run(settings, name, stride, train, jobs, _scan_range, work)
@@ -245,7 +246,8 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     col["short"] = np.array(short, dtype=object) if short else np.full(len(col["line"]), b"", dtype=object)
     fetch = _fetcher(source or file, settings, col["index"], col["offset"], memory)
     data = Dataset(file, settings, spec, col["line"], col["index"], col["format"], col["task"],
-                   col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch, {})
+                   col["n_messages"], tok, exact, est, lambda rows: _recount(data, rows), col, sig, fetch,
+                   {"records": records})  # records read, recognised or not (the volume rules)
     if plan.profiles and role == "train":
         from ftdata.style import Profiles
 
@@ -267,7 +269,7 @@ def finish(file: str, settings: Settings, partials: Iterable[Partial],
     findings = plugins.settle(findings)
     findings.sort(key=Finding.sort_key)
     findings = reseverity(findings, plan.severity)
-    st = {"role": role, **stats_mod.compute(data, records, (alpha, beta), n_exact)}
+    st = {"role": role, **stats_mod.compute(data, records, (alpha, beta), n_exact, role)}
     return FileResult(file, records, data.n, findings, st, data)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from ftdata.formats import (
-    alpaca, bedrock, hh_rlhf, kto, llamafactory_v1, llamafactory_v1_dpo, mistral_interactions, openai_chat,
-    openai_dpo, preference, prompt_completion, prompt_only, sharegpt, text, vertex,
+    alpaca, bedrock, conversation_pairs, hh_rlhf, instruction_preference, instruction_response, kto,
+    llamafactory_v1, llamafactory_v1_dpo, mistral_interactions, openai_chat, openai_dpo, preference,
+    prompt_completion, prompt_only, sharegpt, text, vertex,
 )
 from ftdata.formats.base import Format, Normalised, text_of
 
@@ -19,8 +20,11 @@ FORMATS: tuple[Format, ...] = (
     llamafactory_v1.FORMAT,  # messages whose first turn has loss_weight or typed {type, value} parts
     openai_chat.FORMAT,  # messages
     sharegpt.FORMAT,  # conversations (may carry chosen/rejected turns: before preference)
+    conversation_pairs.FORMAT,  # conversation: [{human, assistant}]
     mistral_interactions.FORMAT,  # interactions
     vertex.FORMAT,  # contents
+    instruction_preference.FORMAT,  # chosen/rejected with instruction | question (no prompt): before alpaca
+    instruction_response.FORMAT,  # response without output (Dolly, GPTeacher): before alpaca and prompt-only
     alpaca.FORMAT,  # instruction | output
     hh_rlhf.FORMAT,  # chosen is a "\n\nHuman:" transcript and there is no prompt: before preference
     preference.FORMAT,  # chosen | rejected

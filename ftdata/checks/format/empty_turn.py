@@ -7,11 +7,14 @@ from typing import Any, Iterator
 
 from ftdata.checks.base import RecordCheck
 from ftdata import formats, schemas
+from ftdata.checks.content._text import answers
+from ftdata.checks.content.empty_input_marker import MAYBE_ANSWERS, empty_answer
 from ftdata.checks.format._util import MISSING, resolve
 from ftdata.model import Finding, Message, Record, Severity
 
 
 TEXT_KEYS = {"text", "value"}
+_MARKER_OPENERS = " \t\r\n<[({\"'`"
 SHORT = 40  # characters: longer turns are never only end-of-text tokens
 # End-of-sequence markers of common tokenizers and templates: a turn holding only these is empty.
 _END_TOKENS = re.compile(r"<\|endoftext\|>|<\|im_end\|>|<\|eot_id\|>|<\|end\|>|</s>|<eos>|\[/INST\]")
@@ -22,7 +25,13 @@ class EmptyTurn(RecordCheck):
 
     What it does: reports each such turn, chosen and rejected alike, and turns holding nothing
     but an end-of-text token such as `<|endoftext|>` or `</s>` (the answer is missing; the
-    trainer adds its own end token). An assistant turn that
+    trainer adds its own end token). A trained answer is empty too when it holds only
+    invisible characters (zero-width or non-breaking spaces, U+3000) or a no-output marker:
+    `<nooutput>`, `No Output`, `<No Output>`, `<无输出>` (English and Chinese markers, as
+    generated sets write them), and "N/A", "None" or "无" unless the prompt gives a reason for
+    that answer (it names the word, asks what code returns or a value is, or says what to
+    answer when nothing fits); such answers are reported here, as errors, not by
+    empty-input-marker. An assistant turn that
     makes tool calls may have no content, and a turn of image or audio parts has no text by
     design. A value of the wrong type is left to wrong-type.
     Why it matters: an empty assistant turn teaches the model to answer with nothing; an empty
@@ -41,6 +50,15 @@ class EmptyTurn(RecordCheck):
         for turns in (record.messages,) if record.rejected is None else (record.messages, record.rejected):
             for i, m in enumerate(turns):
                 c = m.content
+                # an empty answer in disguise: a no-output marker ("<nooutput>", "No Output", "N/A",
+                # "None": all start with "no" or "n/") or invisible characters (not ASCII)
+                if m.role == "assistant" and turns is record.messages and c and not m.tool_calls \
+                        and (len(c) <= SHORT and c.lstrip(_MARKER_OPENERS)[:2].lower() in ("no", "n/")
+                             or len(c) <= 1000 and not c.isascii()):
+                    empty = self._empty_answer(record, i)
+                    if empty is not None:
+                        yield self.finding(f"assistant turn {i + 1} {empty}", record, m.content_pointer, c)
+                        continue
                 if len(c) > SHORT and not c.isspace() or m.tool_calls:  # the common case, decided at once
                     continue
                 if c and not c.isspace() and "<" not in c and "[" not in c or (m.pointer, i) in seen:
@@ -50,6 +68,22 @@ class EmptyTurn(RecordCheck):
                 if reason:
                     yield self.finding(f"{m.role or 'unknown'} turn {i + 1} {reason}", record,
                                        m.content_pointer)
+
+    @staticmethod
+    def _empty_answer(record: Record, i: int) -> str | None:
+        """Why trained answer i, which has characters, is empty all the same, or None."""
+        m = record.messages[i]
+        what = empty_answer(m.content, "")  # most short answers settle here, without their prompt
+        if what in MAYBE_ANSWERS:  # unless the prompt (its user turn or a system prompt) makes it an answer
+            before = record.messages[:i]
+            asked = next((p.content for p in reversed(before) if p.role == "user"), "")
+            what = empty_answer(m.content, "\n".join([asked, *(p.content for p in before if p.role == "system")]))
+        if what is None or not any(a is m for a in answers(record)):
+            return None
+        if what == "invisible characters":
+            codes = sorted({f"U+{ord(ch):04X}" for ch in m.content if not ch.isspace() or ord(ch) > 127})
+            return f"holds only invisible characters ({', '.join(codes[:4])})"
+        return f"holds only the no-output marker {m.content.strip()!r}: the answer is missing"
 
     @staticmethod
     def _reason(record: Record, m: Message) -> str | None:

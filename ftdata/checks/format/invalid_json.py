@@ -19,6 +19,7 @@ class InvalidJson(ReadRule):
     name = "invalid-json"
     severity = Severity.ERROR
     kind = "invalid-json"
+    one_cause = True  # the parser's reasons differ line by line; a file of them is not JSON (ftdata.collapse)
 
     def message(self, detail: str) -> str:
         return f"not valid JSON: {detail}"

@@ -1,7 +1,7 @@
 """FMT010: a key the format requires is missing."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ftdata.checks.base import SchemaRule
 from ftdata.checks.format._schema import where
@@ -10,11 +10,14 @@ from ftdata.model import Finding, Record, Severity
 if TYPE_CHECKING:
     from ftdata.schemas import SchemaError
 
+
 class MissingKey(SchemaRule):
     """A key the detected format requires is missing (per the format's JSON Schema in schemas/).
 
     What it does: reports every missing required key with a JSON Pointer to where it belongs,
-    e.g. a message without `role` or `content`, an Alpaca record without `output`.
+    e.g. a message without `role` or `content`, an Alpaca record without `output`. When a
+    record lacks the key but holds it one or two levels down (self-instruct's
+    `instances[{input, output}]`), the message says where.
     Why it matters: the record cannot be trained on as written; providers reject the upload.
     Example: `{"instruction": "Say hi"}` (Alpaca) -> `/output` is missing; `{"prompt": "Q",
     "label": true}` (KTO) -> `/completion` is missing.
@@ -28,5 +31,20 @@ class MissingKey(SchemaRule):
 
     def findings(self, error: SchemaError, record: Record, pointer: str) -> Iterator[Finding]:
         key = str(error.detail.get("property", "?"))
-        yield self.finding(f"{where(pointer)} has no {key!r} key, which {record.format} requires",
+        nested = _nested(record.raw, key) if not pointer else None
+        found = f"; it is nested, at {nested}: flatten the records (one per item) to train on it" if nested else ""
+        yield self.finding(f"{where(pointer)} has no {key!r} key, which {record.format} requires{found}",
                            record, f"{pointer}/{key}")
+
+
+def _nested(raw: Any, key: str) -> str | None:
+    """The pointer of the first `key` inside a value of the record (an object, or an object in
+    a list), or None."""
+    if type(raw) is not dict:
+        return None
+    for name, value in raw.items():
+        inner = value[0] if type(value) is list and value else value
+        if type(inner) is dict and key in inner:
+            step, last = (str(x).replace("~", "~0").replace("/", "~1") for x in (name, key))  # RFC 6901
+            return f"/{step}/0/{last}" if inner is not value else f"/{step}/{last}"
+    return None
