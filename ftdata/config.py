@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ftdata.model import Severity
 from ftdata.tokens import DEFAULT_MODEL, MODELS, ModelSpec, model_spec
@@ -48,6 +48,24 @@ class Settings(BaseModel):
     label_key: str | None = Field(None, min_length=1, description="the key of the JSON object in the final "
                                                                    "answer holding the label")
 
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _plain_lists(cls, checks: Any) -> Any:
+        """A list option of a check given as one string (`--check-option X.KEY=a,b`, or `KEY = "a"`
+        in a config file) holds its comma-separated items."""
+        from ftdata.registry import find
+
+        if not isinstance(checks, dict):
+            return checks
+        out = dict(checks)
+        for key, opts in checks.items():
+            found = find(key) if isinstance(key, str) else None
+            if found is not None and isinstance(opts, dict):
+                fields = found.Options.model_fields
+                out[key] = {name: [p.strip() for p in v.split(",") if p.strip()] if isinstance(v, str)
+                            and name in fields and _is_list(fields[name].annotation) else v for name, v in opts.items()}
+        return out
+
     @model_validator(mode="after")
     def _one_label_source(self) -> Settings:
         if self.label_field and self.label_key:
@@ -81,7 +99,7 @@ class Settings(BaseModel):
                 cls.Options(**opts)
             except ValidationError as e:
                 err = e.errors()[0]
-                raise ValueError(f"{cls.name}.{err['loc'][0]}: {err['msg']}") from None
+                raise ValueError(f"{cls.name}.{err['loc'][0]}: {err['msg'].removeprefix('Value error, ')}") from None
         return self
 
     @model_validator(mode="after")
@@ -103,6 +121,14 @@ class Settings(BaseModel):
     def spec(self) -> ModelSpec:
         spec = model_spec(self.model, self.max_tokens)
         return spec._replace(source=self.limit_source) if self.max_tokens and self.limit_source else spec
+
+
+def _is_list(annotation: Any) -> bool:
+    """Is a field's type a tuple or list (optionally with None)?"""
+    import typing
+
+    args = typing.get_args(annotation) if typing.get_origin(annotation) not in (tuple, list) else ()
+    return typing.get_origin(annotation) in (tuple, list) or any(typing.get_origin(a) in (tuple, list) for a in args)
 
 
 def suggest(word: str) -> str:

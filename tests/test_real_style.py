@@ -33,8 +33,11 @@ def test_lima_varied_answers_yield_few_style_findings() -> None:
     assert not [f for f in found if f.rule == "STY003"]
     kinds = {f.message.split(":")[0] for f in found if not f.message.startswith("assistant turn")}
     assert not kinds & {"layout", "headings", "bullets", "numbered lists", "bold", "tables", "code fences", "length"}
-    # the Portuguese answers among the English ones are real
-    assert any(f.message.startswith("language: Portuguese, where 99% of answers have English") for f in found)
+    # LIMA's Portuguese answers reply to Portuguese questions: their prompts account for them (at most
+    # one prompt is too short to tell); the German chapter "Hitler" writes, asked in English, is real
+    portuguese = [f for f in found if f.message.startswith("language: Portuguese")]
+    assert len(portuguese) <= 1, portuguese
+    assert any(f.message.startswith("language: German, where 99% of answers have English") for f in found)
     Draft202012Validator(SCHEMA).validate(json.loads(json.dumps(report.to_dict())))
     assert report.stats["files"][0]["style"]["features"]["language"]["convention"] == "English"
 
@@ -53,7 +56,10 @@ def test_deviations_planted_in_a_consistent_set_are_found_exactly(tmp_path: Path
         turn["value"] = change(turn["value"])
     dirty = tmp_path / "dirty.json"
     dirty.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    found = [f for f in _style(ftdata.lint(str(dirty))) if f.rule == "STY002"]
+    found = [f for f in _style(ftdata.lint(str(dirty), checks={"style-deviation": {"minor": True}}))
+             if f.rule == "STY002"]
+    default = {f.record_index for f in _style(ftdata.lint(str(dirty))) if f.rule == "STY002"}
+    assert default == {100, 200}  # the bullets are harmless variation, reported only with `minor`
     assert {f.record_index for f in found} == set(planted)
     for index, (feature, _) in planted.items():
         messages = [f.message for f in found if f.record_index == index]

@@ -17,6 +17,7 @@ from ftdata.checks.base import Dataset
 from ftdata.style import FEATURES, PLAIN, UNKNOWN, Feature
 
 LENGTH_RATIO = 8.0  # an answer this many times shorter or longer than the median is out of the typical band
+LENGTH_Z = 4.0  # ... and this many robust standard deviations (1.4826 MAD) of log length off it
 LENGTH = Feature("length", ("typical", "much shorter", "much longer"), "answers")
 BULLET_MARKER = Feature("bullet marker", ("n/a", "'- '", "'* '", "'• '", "'+ '"), "bulleted answers", True)
 ALL = (*FEATURES, BULLET_MARKER, LENGTH)
@@ -90,8 +91,7 @@ def _summarise(data: Dataset, profiles: style.Profiles) -> Summary:
     values[:, :len(FEATURES)] = profiles.values()
     values[:, len(FEATURES)] = values[:, _BULLETS]  # the marker, among bulleted answers (0: n/a)
     median = float(np.median(profiles.chars))
-    values[:, -1] = np.where(profiles.chars * LENGTH_RATIO < median, 1,
-                             np.where(profiles.chars > median * LENGTH_RATIO, 2, 0))
+    values[:, -1] = _length_band(profiles.chars, median)
     resolved = _resolve_plain(data, profiles, values[:, _LANGUAGE])
     if resolved is not None:  # plain ASCII answers take the sample's language
         values[values[:, _LANGUAGE] == PLAIN, _LANGUAGE] = resolved
@@ -107,6 +107,16 @@ def _summarise(data: Dataset, profiles: style.Profiles) -> Summary:
         top = int(np.argmax(counts_in))
         conventions.append(Convention(top, counts_in[top] / total, total, counts) if total else None)
     return Summary(profiles, values, tuple(conventions), median)
+
+
+def _length_band(chars: np.ndarray, median: float) -> np.ndarray:
+    """0 typical, 1 much shorter, 2 much longer: LENGTH_RATIO times off the median, and LENGTH_Z
+    robust deviations off it on a log scale, so that data whose lengths vary widely by nature
+    (open chat: "Yes." and an essay) has no length convention to break."""
+    logs = np.log(np.maximum(chars, 1).astype(np.float64))
+    spread = 1.4826 * float(np.median(np.abs(logs - np.log(max(median, 1.0)))))
+    far = np.abs(logs - np.log(max(median, 1.0))) > LENGTH_Z * spread
+    return np.where(far & (chars * LENGTH_RATIO < median), 1, np.where(far & (chars > median * LENGTH_RATIO), 2, 0))
 
 
 def _resolve_plain(data: Dataset, profiles: style.Profiles, language: np.ndarray) -> int | None:

@@ -8,9 +8,11 @@ from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.checks.style._profile import ALL, Summary, na, summary
+from ftdata.style import NAMES, UNKNOWN
 from ftdata.model import Finding, Severity
 
 SAMPLE = 3000  # answers the separation (silhouette) is measured on
+_LANGUAGE = NAMES.index("language")
 
 
 class StyleMixtureOptions(CheckOptions):
@@ -25,7 +27,8 @@ class StyleMixture(DatasetCheck):
     """The answers are written in two or more distinct styles, each a substantial share.
 
     What it does: clusters the answers' style profiles (one-hot feature values, see
-    style-deviation) with k-means (scikit-learn) for 2 to `max_modes` clusters, keeps the
+    style-deviation, but for language, which follows each prompt's and style-deviation judges
+    against it) with k-means (scikit-learn) for 2 to `max_modes` clusters, keeps the
     count with the best silhouette score, and reports the modes when they are well separated
     (silhouette at least `min_separation`) and each holds at least `min_mode_share` of the
     answers: each mode's share, the features that set it apart (a value at least 80% of its
@@ -75,9 +78,11 @@ def _distinct(s: Summary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct profiles (feature values), each answer's, and how many answers have each:
     the clustering and its description then cost what the distinct profiles do."""
     shifts = np.cumsum([0] + [f.bits for f in ALL])[:-1]
-    packed = (s.values.astype(np.int64) << shifts).sum(axis=1)  # one integer per profile: a fast 1-D unique
+    values = s.values.copy()
+    values[:, _LANGUAGE] = UNKNOWN  # "n/a": answers follow their prompts' languages (style-deviation judges)
+    packed = (values.astype(np.int64) << shifts).sum(axis=1)  # one integer per profile: a fast 1-D unique
     _, first, inverse, counts = np.unique(packed, return_index=True, return_inverse=True, return_counts=True)
-    return s.values[first], inverse.reshape(-1), counts
+    return values[first], inverse.reshape(-1), counts
 
 
 def _modes(distinct: np.ndarray, inverse: np.ndarray, counts: np.ndarray,
