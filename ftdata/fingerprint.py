@@ -2,7 +2,8 @@
 
 Hashes of the canonical record, of its normalised text, input and output; and a MinHash
 signature of the character 5-grams of its normalised content (the text without system turns and
-tool definitions, see `texts`), computed for a whole chunk at once with
+tool definitions, see `texts`; similarity.preamble recomputes it without a preamble most prompts
+share, see `preambles`), computed for a whole chunk at once with
 numpy (one-permutation hashing into 64 bins, densified), so that near duplicates are found by
 LSH banding without any n x n comparison. Character shingles catch one-line messages too,
 where word shingles miss a near-identical line.
@@ -88,7 +89,10 @@ def texts(record: Record) -> Texts:
     assistant turn (prompt-only data) is all input.
 
     Near duplicates compare `content`, without the context: a system prompt or tool list shared
-    by every record would otherwise make short, different exchanges look alike."""
+    by every record would otherwise make short, different exchanges look alike; nor does it hold
+    an answer of end-of-text tokens only ("<|endoftext|>"), which says nothing: such records are
+    near duplicates only if their prompts alone are (and never by short_pairs' edits, which
+    need a shared answer)."""
     msgs, roles = record.messages, record.roles
     last = record.final_answer()
     before = msgs[:last] if last >= 0 else msgs
@@ -107,13 +111,25 @@ def texts(record: Record) -> Texts:
     if record.rejected is not None:
         out += " rejected " + " ".join([_turn(m, role=False) for m in record.rejected[len(msgs) - 1:]])
     norm_out = normalise(out)
+    said = b"" if len(norm_out) <= 16 and _NO_ANSWER.fullmatch(out) else norm_out
     if last == len(msgs) - 1:  # the common case, joined inline
         full = inp + b" " + norm_out if inp and norm_out else inp or norm_out
-        content = dialogue + b" " + norm_out if dialogue and norm_out else dialogue or norm_out
+        content = dialogue + b" " + said if dialogue and said else dialogue or said
         return Texts(full, inp, norm_out, content, dialogue)
     # turns after the final answer still make the record what it is
     tail = normalise(" ".join([_turn(m) for m in msgs[last + 1:]]))
-    return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, norm_out, tail), dialogue)
+    return Texts(_join(inp, norm_out, tail), inp, norm_out, _join(dialogue, said, tail), dialogue)
+
+
+# an answer that says nothing: end-of-text tokens only ("<|endoftext|>", "</s>")
+_NO_ANSWER = re.compile(r"(?:\s|<\|\w+\|>|</?s>|<eos>|<end_of_turn>|\[/INST\])*", re.IGNORECASE)
+
+
+def no_answer_hashes() -> np.ndarray:
+    """Output hashes of answers that say nothing: none, or one end-of-text token ("<|endoftext|>";
+    not "</s>", which normalises as a one-letter answer would)."""
+    return np.asarray(sorted(h64(normalise(t)) for t in ("", "<|endoftext|>", "<|im_end|>", "<|eot_id|>", "<eos>",
+                                                          "<end_of_turn>")), np.int64)
 
 
 @lru_cache(maxsize=4096)
@@ -160,6 +176,88 @@ def record_hashes(record: Record, line: bytes | None = None) -> Hashes:
     short = t.dialogue if t.output and 0 < len(t.dialogue) <= SHORT_DIALOGUE and \
         len(t.content) == len(t.dialogue) + 1 + len(t.output) else b""
     return Hashes(exact, h64(t.full), h64(t.input), h64(t.output), t.content, short)
+
+
+def final_answer(record: Record) -> bytes:
+    """The normalised final assistant turn with its tool calls (for a preference pair the chosen
+    one: `texts` adds the rejected answer to the output), b"" without one."""
+    last = record.final_answer()
+    return normalise(_turn(record.messages[last], role=False)) if last >= 0 else b""
+
+
+PREAMBLE_MIN = 40  # bytes of normalised text: a shared preamble is at least this long
+PREAMBLE_SHARE = 0.2  # and opens (or closes) at least this share of the sampled prompts
+
+
+def preambles(dialogues: list[bytes]) -> tuple[bytes, ...]:
+    """Long texts that open or close a large share (PREAMBLE_SHARE) of these normalised prompts:
+    a fixed task instruction, tool descriptions pasted into every prompt, a question template
+    ("..., given a list of categories: ..., what category does the title belong to?"). Each is
+    the longest text that all prompts beginning (or ending) with the same PREAMBLE_MIN bytes
+    share, cut at a word (or, in CJK text, a character) boundary. One pass and a sort per group."""
+    found: list[bytes] = []
+    least = max(5, PREAMBLE_SHARE * len(dialogues))
+    for texts, reverse in ((dialogues, False), ([d[::-1] for d in dialogues], True)):
+        heads: dict[bytes, int] = {}
+        for t in texts:
+            if len(t) >= PREAMBLE_MIN:
+                heads[t[:PREAMBLE_MIN]] = heads.get(t[:PREAMBLE_MIN], 0) + 1
+        for head, count in sorted(heads.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
+            if count < least:
+                break
+            group = sorted(t for t in texts if t.startswith(head))
+            common = _boundary(_common_prefix(group[0], group[-1]), group[0], reverse)
+            if len(common) >= PREAMBLE_MIN:
+                found.append(common[::-1].strip() if reverse else common.strip())
+    return tuple(sorted(set(found), key=lambda p: (-len(p), p)))
+
+
+def first_prompt(record: Record) -> bytes:
+    """The normalised first user turn, where a task instruction or template sits ("user " included,
+    as in `texts`, so that a preamble found here is found in the content)."""
+    first = next((m for m in record.messages if m.role == "user"), None)
+    return normalise(_turn(first)) if first is not None else b""
+
+
+def _common_prefix(a: bytes, b: bytes) -> bytes:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _boundary(common: bytes, text: bytes, reverse: bool) -> bytes:
+    """`common` cut back to a word boundary of `text` (or a character boundary, without spaces;
+    `reverse`: the texts' bytes are reversed, a character's lead byte last)."""
+    if len(common) == len(text) or text[len(common):len(common) + 1] == b" ":
+        return common
+    space = common.rfind(b" ")
+    if space >= PREAMBLE_MIN:
+        return common[:space]
+    cut = len(common)
+    if reverse:
+        while cut and 0x80 <= common[cut - 1] < 0xC0:  # end on a lead (or ASCII) byte
+            cut -= 1
+    else:
+        while cut and 0x80 <= text[cut] < 0xC0:  # a continuation byte: the character began earlier
+            cut -= 1
+    return common[:cut]
+
+
+def strip(text: bytes, parts: tuple[bytes, ...]) -> bytes:
+    """The normalised text without any of the shared preambles (see preambles)."""
+    out = text
+    for p in parts:
+        if p in out:
+            out = out.replace(p, b" ")
+    return out if out is text else b" ".join(out.split())
+
+
+def stripped(t: Texts, parts: tuple[bytes, ...]) -> tuple[bytes, bytes]:
+    """(content, short) as record_hashes computes them, without the shared preambles."""
+    content, dialogue = strip(t.content, parts), strip(t.dialogue, parts)
+    ends = len(t.content) == len(t.dialogue) + 1 + len(t.output)
+    return content, dialogue if t.output and ends and 0 < len(dialogue) <= SHORT_DIALOGUE else b""
 
 
 def signatures(normalised: list[bytes]) -> np.ndarray:

@@ -13,6 +13,8 @@ from ftdata.checks.content.personal_data import PersonalData
 from ftdata.checks.content.placeholder import Placeholder
 from ftdata.checks.content.refusal import Refusal
 from ftdata.checks.content.repetition import Repetition
+from ftdata.checks.content.repeated_json_item import RepeatedJsonItem
+from ftdata.checks.content.empty_json_field import EmptyJsonField
 from ftdata.checks.content.secret import Secret
 from ftdata.checks.content.special_token import SpecialToken
 from ftdata.checks.content.truncated_answer import TruncatedAnswer
@@ -31,6 +33,7 @@ from ftdata.checks.format.invalid_weight import InvalidWeight
 from ftdata.checks.format.last_turn_not_assistant import LastTurnNotAssistant
 from ftdata.checks.format.missing_key import MissingKey
 from ftdata.checks.format.missing_system_message import MissingSystemMessage
+from ftdata.checks.format.missing_tool_description import MissingToolDescription
 from ftdata.checks.format.mixed_formats import MixedFormats
 from ftdata.checks.format.multiple_system import MultipleSystem
 from ftdata.checks.format.no_assistant_turn import NoAssistantTurn
@@ -38,6 +41,7 @@ from ftdata.checks.format.no_trainable_turn import NoTrainableTurn
 from ftdata.checks.format.no_user_turn import NoUserTurn
 from ftdata.checks.format.not_an_object import NotAnObject
 from ftdata.checks.format.orphan_tool_result import OrphanToolResult
+from ftdata.checks.format.renamed_keys import RenamedKeys
 from ftdata.checks.format.schema_violation import SchemaViolation
 from ftdata.checks.format.system_not_first import SystemNotFirst
 from ftdata.checks.format.unknown_format import UnknownFormat
@@ -48,9 +52,11 @@ from ftdata.checks.format.unsupported_role import UnsupportedRole
 from ftdata.checks.format.wrong_type import WrongType
 from ftdata.checks.balance.label_imbalance import LabelImbalance
 from ftdata.checks.balance.rare_label import RareLabel
+from ftdata.checks.balance.tool_call_imbalance import ToolCallImbalance
 from ftdata.checks.balance.unseen_eval_label import UnseenEvalLabel
 from ftdata.checks.duplicates.conflicting_label import ConflictingLabel
 from ftdata.checks.duplicates.conflicting_output import ConflictingOutput
+from ftdata.checks.duplicates.conflicting_tool_call import ConflictingToolCall
 from ftdata.checks.duplicates.exact_duplicate import ExactDuplicate
 from ftdata.checks.duplicates.near_duplicate import NearDuplicate
 from ftdata.checks.duplicates.normalized_duplicate import NormalizedDuplicate
@@ -78,17 +84,18 @@ BUILTIN: tuple[type[Check], ...] = (
     MissingKey, UnknownKey, WrongType, UnknownRole, EmptyConversation, SchemaViolation,
     EmptyTurn, NoAssistantTurn, LastTurnNotAssistant, SystemNotFirst, MultipleSystem,
     ConsecutiveSameRole, NoUserTurn, InvalidWeight, NoTrainableTurn, InvalidToolArguments,
-    OrphanToolResult, InvalidToolSchema, IdenticalPreference, UnsupportedRole,
-    MixedFormats, UnsupportedFormat, MissingSystemMessage,
+    OrphanToolResult, InvalidToolSchema, MissingToolDescription, IdenticalPreference, UnsupportedRole,
+    MixedFormats, UnsupportedFormat, MissingSystemMessage, RenamedKeys,
     BelowProviderMinimum, TooFewExamples, FewExamples,
     OverTokenLimit, LengthOutlier,
     ExactDuplicate, NormalizedDuplicate, NearDuplicate, ConflictingLabel, ConflictingOutput, RepeatedOutput,
+    ConflictingToolCall,
     EvalDuplicate, EvalNearDuplicate,
-    LabelImbalance, RareLabel, UnseenEvalLabel,
+    LabelImbalance, RareLabel, UnseenEvalLabel, ToolCallImbalance,
     SystemPromptVariants, StyleDeviation, StyleMixture,
     # content
     Placeholder, EmptyInputMarker, Refusal, SpecialToken, LeakedScaffolding, UnseenContext, EncodingDamage, KnowledgeInjection,
-    PersonalData, Secret, TruncatedAnswer, Repetition,
+    PersonalData, Secret, TruncatedAnswer, Repetition, RepeatedJsonItem, EmptyJsonField,
     # suppression (findings made by ftdata.baseline and ftdata.suppress_ids)
     UnusedSuppression, UnusedRecordIgnore,
 )

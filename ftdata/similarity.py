@@ -9,15 +9,18 @@ to), not by connected components, which chain A~B~C into one cluster where A and
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Callable, NamedTuple, TypeVar
 
 import numpy as np
 
 from ftdata import fingerprint
+from ftdata.answers import (agree, answer_calls, closed, json_value, looks_like_code, open_prompt, polarity, rounded,
+                            short_text)
 from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
-from ftdata.model import SFT, TASKS
+from ftdata.model import SFT, TASKS, Record
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -28,6 +31,7 @@ class Conflict(NamedTuple):
     first: int  # the first row with this input
     row: int  # a later row whose answer differs from the first row's
     similarity: float | None  # of the two answers (rapidfuzz), None for labels
+    contradicts: bool = True  # False: two free-text answers, a different answer but no contradiction (see contradicts)
 
 
 JACCARD, PROMPT_EDITS, ANSWER_EDITS = 0, 1, 2  # how a near duplicate's similarity was measured
@@ -101,6 +105,50 @@ def _canonical_hashes(data: Dataset) -> tuple[np.ndarray, np.ndarray]:
     return rows, hashes
 
 
+def preamble(data: Dataset) -> tuple[bytes, ...]:
+    """The preambles many prompts share (fingerprint.preambles of the first user turns of an even
+    sample of PREAMBLE_SAMPLE records: a shared opening exchange of a conversation is content, not
+    a preamble), once per dataset. When there are some, every record's near-duplicate content is
+    computed again without them (one bounded re-read), as system prompts and tool definitions are
+    left out: a long instruction or question template shared by most prompts would otherwise
+    make different short questions look alike. Exact and normalised duplicates keep the whole text."""
+    if "preamble" in data.cache:
+        return data.cache["preamble"]  # type: ignore[no-any-return]
+    parts: tuple[bytes, ...] = ()
+    if data.n >= 20 and data.signatures is not None:
+        rows = distinct(np.linspace(0, data.n - 1, min(data.n, PREAMBLE_SAMPLE)).astype(np.int64))
+        records = data.fetch(rows)
+        parts = fingerprint.preambles([fingerprint.first_prompt(records[r]) for r in rows.tolist() if r in records])
+    if parts:
+        _resign(data, parts)
+    data.cache["preamble"] = parts
+    return parts
+
+
+def _resign(data: Dataset, parts: tuple[bytes, ...]) -> None:
+    """Replace the signatures and short prompts of the records that hold a preamble by those of
+    their text without it (records that cannot be read again keep theirs)."""
+    assert data.signatures is not None
+    data.cache["preamble"] = parts
+    short = data.columns["short"]
+    for start in range(0, data.n, VERIFY_BATCH):
+        records = data.fetch(np.arange(start, min(start + VERIFY_BATCH, data.n)))
+        changed: list[int] = []
+        contents: list[bytes] = []
+        for r, rec in sorted(records.items()):
+            t = fingerprint.texts(rec)
+            content, prompt = fingerprint.stripped(t, parts)
+            if content != t.content:
+                changed.append(r)
+                contents.append(content)
+                short[r] = prompt
+        if changed:
+            data.signatures[np.asarray(changed)] = fingerprint.signatures(contents)
+
+
+PREAMBLE_SAMPLE = 1000  # records sampled (evenly) to find shared preambles
+
+
 def candidate_pairs(sig: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Pairs (i, j), i < j, of the given rows sharing at least one LSH band (8 bands of 8 MinHash
     values). Each row is paired with the first row of its band group: linear, and that first row
@@ -137,6 +185,8 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     """The dataset's duplicate clusters; the engine computes them once, in data.cache["clusters"].
     Settles the `exact` column first (settle_exact)."""
     n = data.n
+    if near and data.signatures is not None:
+        preamble(data)
     normal_root = first_of_equal(data.columns["normal"])  # equal text: an equivalence class
     closeness = np.ones(n)  # per row: similarity to the row it joined
     matched = normal_root.copy()
@@ -169,7 +219,11 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
     exact_root = first_of_equal(data.columns["exact"])
     conflicting = {c.row for c in found}  # same input, another answer: a conflict, never a copy
     if near:
-        keep = sims >= threshold
+        out, mute = data.columns["output"], fingerprint.no_answer_hashes()
+        # with no answer (none, or "<|endoftext|>"), the prompts alone must be near-identical
+        keep = sims >= np.where(np.isin(out[pairs[:, 0]], mute) & np.isin(out[pairs[:, 1]], mute),
+                                edit_threshold(threshold), threshold)
+        keep[np.flatnonzero(keep)[branches(data, pairs[keep], threshold)]] = False
         how = np.r_[np.full(int(keep.sum()), JACCARD, np.int8), edit_how]
         pairs = np.concatenate([pairs[keep], edit_pairs])
         sims, est = np.r_[sims[keep], edit_sims], np.r_[est[keep], np.zeros(len(edit_pairs), bool)]
@@ -181,6 +235,34 @@ def clusters(data: Dataset, threshold: float, near: bool = True) -> Clusters:
                 closeness[j], estimated[j], measure[j] = sims[k], est[k], how[k]
         leader, matched = np.asarray(lead), np.asarray(match)
     return Clusters(leader[normal_root], exact_root, normal_root, closeness, matched, estimated, found, measure)
+
+
+def branches(data: Dataset, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """Which near pairs (by 5-gram Jaccard) teach different answers: their final answers (the
+    chosen one of a preference pair) are less than `threshold` alike by edits (1 - Indel
+    distance / total length). Such records share most of their text but not what is trained: a
+    branch of one conversation continued differently (the earlier answer now a turn of its
+    history, then a new question and answer), a follow-up turn on one long document, not a
+    copy. A set of 5-grams ignores order and repeats, and a long shared opening outweighs the
+    answers in it. Pairs with the same output are alike; pairs with the same input are
+    conflicts' (see conflicts); at most VERIFY_MAX others are read again, the rest are kept."""
+    from rapidfuzz.distance import Indel
+    from rapidfuzz.process import cpdist
+
+    out = np.zeros(len(pairs), bool)
+    inp, ans = data.columns["input"], data.columns["output"]
+    a, b = pairs[:, 0], pairs[:, 1]
+    which = np.flatnonzero((inp[a] != inp[b]) & (ans[a] != ans[b]))[:VERIFY_MAX]
+    for start in range(0, len(which), VERIFY_BATCH):
+        batch = which[start:start + VERIFY_BATCH]
+        records = data.fetch(distinct(pairs[batch]))
+        answers = {r: fingerprint.final_answer(rec).decode("utf-8", "surrogatepass") for r, rec in records.items()}
+        known = [k for k in batch.tolist() if int(pairs[k, 0]) in answers and int(pairs[k, 1]) in answers]
+        if known:
+            sims = cpdist([answers[int(pairs[k, 0])] for k in known], [answers[int(pairs[k, 1])] for k in known],
+                          scorer=Indel.normalized_similarity, score_cutoff=threshold, workers=-1)
+            out[np.asarray(known)[np.asarray(sims) < threshold]] = True
+    return out
 
 
 def short_pairs(data: Dataset, rows: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -288,6 +370,10 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
     pairs = list(zip(first[differ].tolist(), rows[differ].tolist()))
     if data.labels():
         return [Conflict(f, r, None) for f, r in pairs], *none
+    # distinct answers per input: distinct (first, output) pairs, counted per first
+    order = np.lexsort((out[rows], first))
+    new = np.r_[True, (first[order][1:] != first[order][:-1]) | (out[rows][order][1:] != out[rows][order][:-1])]
+    sampled = set(np.flatnonzero(np.bincount(first[order][new], minlength=data.n) >= SAMPLED).tolist())
     found: list[Conflict] = []
     similar: list[tuple[int, int, float]] = []
     for start in range(0, len(pairs), VERIFY_BATCH):
@@ -300,7 +386,7 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
         for (f, r), s in zip(known, sims.tolist()):
             same_numbers = fingerprint.numbers(answers[f]) == fingerprint.numbers(answers[r])  # "42." / "43."
             if s < threshold or not same_numbers:
-                found.append(Conflict(f, r, float(s)))
+                found.append(Conflict(f, r, float(s), contradicts(records[f], records[r], s >= threshold, f in sampled)))
             elif s >= edit_threshold(threshold):
                 similar.append((f, r, float(s)))
     if not similar:
@@ -308,6 +394,49 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
     return found, np.asarray([(f, r) for f, r, _ in similar], np.int64), np.asarray([s for _, _, s in similar])
 
 
+def contradicts(a: Record, b: Record, alike: bool, sampled: bool) -> bool:
+    """Do two different answers to one input contradict each other, rather than word a free-text
+    answer two ways? These do: JSON values that differ once parsed; answers otherwise `alike` but
+    for their numbers; and, unless the input is small talk ("hello", "thanks": many good answers)
+    or a request to create or role-play (answers.open_prompt), or `sampled` for SAMPLED or more
+    different answers (a prompt answered several times by design: "write a review"), answers
+    opening with opposite yes/no, short answers (answers.short_text) with other numbers (but a
+    figure and its rounding, answers.rounded), and closed answers (answers.closed: labels,
+    short facts) that do not agree (answers.agree). Code (JSON aside) is never a contradiction;
+    tool calls are conflicting-tool-call's."""
+    if answer_calls(a) or answer_calls(b):
+        return False
+    x, y = output_of(a), output_of(b)
+    jx, jy = json_value(x), json_value(y)  # before code: indented or fenced JSON reads as code
+    if jx is not None and jy is not None:
+        return bool(jx != jy)
+    code = looks_like_code(x) or looks_like_code(y)  # two versions of a program differ without contradicting
+    if alike:
+        return not code
+    prompt = next((m.content for m in reversed(a.messages[:a.final_answer()]) if m.role == "user"), "")
+    if sampled or code or open_prompt(prompt):
+        return False
+    if polarity(x) * polarity(y) < 0:  # "Yes, we ship to Canada." / "No, only within the US."
+        return True
+    if short_text(x) and short_text(y):
+        sx, sy = _LIST_MARKS.sub("", x), _LIST_MARKS.sub("", y)
+        nx, ny = fingerprint.numbers(sx), fingerprint.numbers(sy)
+        if nx and ny and set(nx) != set(ny) and not rounded(sx, sy):
+            return True  # "within 30 days of delivery" / "for 14 days after purchase"
+    if not (closed(x) and closed(y)):
+        return False
+    return not agree(x, y)  # "Canberra" and "Canberra, Australia" agree
+
+
+def output_of(record: Record) -> str:
+    """The final answer's text ("" without one)."""
+    final = record.final_answer()
+    return record.messages[final].content if final >= 0 else ""
+
+
+# "1." opening a list item, and web addresses: not stated numbers
+_LIST_MARKS = re.compile(r"^\s*\d+\s*[.)、:]|\bhttps?://\S+", re.MULTILINE)
+SAMPLED = 3  # different answers from which an input is taken to be sampled several times on purpose
 MARGIN = 0.15  # three standard errors of a 64-value MinHash estimate near 0.8
 VERIFY_BATCH = 5000  # candidate pairs whose records are held in memory at once
 WINDOW = 3  # short_pairs: neighbours each short record is compared with, in each of two orders
@@ -342,6 +471,9 @@ def leaks(train: Dataset, evaluation: Dataset, threshold: float, near: bool) -> 
             matched |= hit
         found = _canonical_leaks(found, train, evaluation)
     if near and train.signatures is not None and evaluation.signatures is not None:
+        parts = preamble(train)
+        if parts and "preamble" not in evaluation.cache:  # compared without the training set's preambles
+            _resign(evaluation, parts)
         pairs = _band_join(train.signatures, evaluation.signatures, matched)
         if len(pairs):
             sims, est = similarity(pairs, train, evaluation, threshold)
@@ -449,7 +581,8 @@ def _verify(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset)
 
         def of(side: bool, records: dict[int, Any], row: int) -> np.ndarray:
             if (side, row) not in shingles:
-                shingles[(side, row)] = fingerprint.shingles(fingerprint.texts(records[row]).content)
+                parts = (right if side else left).cache.get("preamble", ())
+                shingles[(side, row)] = fingerprint.shingles(fingerprint.stripped(fingerprint.texts(records[row]), parts)[0])
             return shingles[(side, row)]
 
         for k, (i, j) in enumerate(pairs[batch].tolist(), start):

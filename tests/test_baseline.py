@@ -137,8 +137,17 @@ def distinct_chats(n: int) -> list[dict[str, Any]]:
 
 
 def conflict(record: dict[str, Any], answer: str) -> dict[str, Any]:
-    """The record's question with another answer (conflicting-output, DUP005)."""
-    return chat(record["messages"][0]["content"], answer)
+    """The record's question with another answer, stating another number (conflicting-output,
+    DUP005: two free-text wordings alone would not contradict each other)."""
+    return chat(record["messages"][0]["content"], f"{answer} It is {1000 + len(answer)}.")
+
+
+def renumbered(record: dict[str, Any], number: int) -> dict[str, Any]:
+    """The record's question with its answer stating `number` instead of its answer's second number."""
+    words = record["messages"][1]["content"].split()
+    numbers = [i for i, w in enumerate(words) if w.isdigit()]
+    words[numbers[1]] = str(number)
+    return chat(record["messages"][0]["content"], " ".join(words))
 
 
 def test_a_pair_finding_is_accepted_whichever_record_of_the_pair_carries_it(tmp_path: Path) -> None:
@@ -158,9 +167,11 @@ def test_a_pair_finding_is_accepted_whichever_record_of_the_pair_carries_it(tmp_
 
 
 def test_a_reversed_and_reindented_json_array_keeps_its_duplicate_findings(tmp_path: Path) -> None:
-    """identity_alpaca.json has a conflict of three records (two findings, each naming the first):
-    reversing the array changes which record is first, so keying by the pair would not do."""
+    """identity_alpaca.json with a conflict of three records added (two findings, each naming the
+    first): reversing the array changes which record is first, so keying by the pair would not do.
+    (The file's own repeated prompts, "你好" answered by two greetings, are no conflict.)"""
     records = json.loads((SAMPLES / "identity_alpaca.json").read_text(encoding="utf-8"))
+    records[5:5] = [{"instruction": "你的版本号是多少？", "input": "", "output": f"我的版本号是 {v}。"} for v in ("1.0", "2.0", "3.1")]
     data = tmp_path / "identity_alpaca.json"
     data.write_text(json.dumps(records, indent=2), encoding="utf-8")
     path = str(tmp_path / "baseline.json")
@@ -179,12 +190,14 @@ def test_a_record_joining_an_accepted_group_is_the_only_new_finding(tmp_path: Pa
     """A group is keyed by its smallest record fingerprint, not by all of them: a new conflicting
     answer (with a larger fingerprint) adds one finding to the group, and leaves the others accepted."""
     rows = distinct_chats(6)
-    group = [conflict(rows[2], "Something else entirely."), conflict(rows[2], "A third, unrelated reply.")]
+    # the answer with another number: three or more answers to one prompt conflict only so (else
+    # the prompt may be sampled several times on purpose)
+    group = [renumbered(rows[2], 27), renumbered(rows[2], 28)]
     data = write_jsonl(tmp_path / "train.jsonl", [*rows, *group])
     path = str(tmp_path / "baseline.json")
     assert write_baseline(lint(data, settings=DUPS), path) == 1
     assert load_baseline(path).entries[0].count == 2
-    joining = conflict(rows[2], "Yet another answer, unlike the others.")
+    joining = renumbered(rows[2], 29)
     write_jsonl(data, [joining, *rows, *group])
     group_lines = (4, 8, 9)  # rows[2] and its two conflicts, after the new record on line 1
     # the precondition: the joining record's fingerprint is not the group's smallest

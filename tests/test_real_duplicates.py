@@ -57,9 +57,11 @@ ORDERED = ("DUP001", "DUP002", "DUP003", "DUP004", "DUP005")  # report the later
 # test_glaive_tool_calls_are_part_of_the_text), nor lima's near duplicates (test_lima_...).
 PINNED: dict[str, dict[str, int]] = {
     ALPACA: {"DUP001": 14, "DUP002": 0, "DUP003": 0, "DUP004": 0, "DUP005": 0, "DUP006": 0},
-    "llama_factory/identity.json": {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP006": 3},
+    # identity's one self-introduction for 3 paraphrased questions, code_alpaca's one program for 3
+    # paraphrases of a task (twice): shared rightly, not boilerplate (DUP006 3 and 6 before)
+    "llama_factory/identity.json": {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP006": 0},
     GLAIVE: {"DUP001": 35, "DUP004": 0},
-    CODE_ALPACA: {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP006": 6},
+    CODE_ALPACA: {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP006": 0},
     OASST: {"DUP001": 5, "DUP002": 2, "DUP004": 0},
     HH: {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP006": 0},
     LIMA: {"DUP001": 0, "DUP002": 0, "DUP004": 0, "DUP005": 0, "DUP006": 0},
@@ -79,8 +81,14 @@ def found(name: str, code: str) -> list[Finding]:
 
 # The files where a rule finds nothing, so that a test checking each finding checks none: there
 # it asserts there are none (and elsewhere that there are some), so that no case passes vacuously.
-NONE = {"ordered": {CODE_ALPACA, LIMA}, "near": {ALPACA, CODE_ALPACA, LIMA},
-        "conflicts": {ALPACA, CODE_ALPACA, HH, LIMA, AG_NEWS}}
+# hh-rlhf's near pairs are conversations continued differently from one opening (branches, not
+# copies: their final answers differ). OASST's one prompt answered twice is answered alike:
+# "/home/user" and "/home/root" for a simulated terminal's pwd, "2" and "等于2", a sentence
+# reversed by characters and by words, "about 40,000 km" and "40075 km".
+NONE = {"ordered": {CODE_ALPACA, LIMA, HH}, "near": {ALPACA, CODE_ALPACA, LIMA, HH},
+        # identity, glaive and dummy_conversation repeat prompts with other free-text answers
+        # (greetings, tool-call chats): different, not contradicting
+        "conflicts": {ALPACA, CODE_ALPACA, HH, LIMA, AG_NEWS, "llama_factory/identity.json", GLAIVE, DUMMY, OASST}}
 
 
 def to_check(name: str, kind: str, codes: tuple[str, ...]) -> list[Finding]:
@@ -153,8 +161,9 @@ def parts(rec: Record) -> tuple[str, str, str, str, str]:
     """Normalised (conversation, input, output, content, dialogue): the output is the final assistant turn
     with its tool calls (for a preference pair followed by the rejected answer), the input the
     tool definitions, system turns and every other turn before it, with roles; the content, which
-    near duplicates compare, is the conversation without tool definitions and system turns, and
-    the dialogue the content's turns before the output."""
+    near duplicates compare, is the conversation without tool definitions and system turns (and
+    without an answer of end-of-text tokens only), and the dialogue the content's turns before
+    the output."""
     msgs = rec.messages
     last = max((i for i, m in enumerate(msgs) if m.role == "assistant"), default=-1)
     before = msgs[:last] if last >= 0 else msgs
@@ -165,13 +174,54 @@ def parts(rec: Record) -> tuple[str, str, str, str, str]:
     out = _turn(msgs[last], role=False) if last >= 0 else ""
     if rec.rejected is not None:
         out += " rejected " + " ".join(_turn(m, role=False) for m in rec.rejected[len(msgs) - 1:])
+    said = "" if last >= 0 and re.fullmatch(r"(?:\s|<\|\w+\|>|</?s>|<eos>|<end_of_turn>|\[/INST\])*", msgs[last].content) \
+        and rec.rejected is None and not msgs[last].tool_calls else out  # end-of-text tokens only: no answer
     out = normalise(out)
-    return normalise(f"{inp} {out}"), inp, out, normalise(f"{dialogue} {out}"), dialogue
+    return normalise(f"{inp} {out}"), inp, out, normalise(f"{dialogue} {normalise(said)}"), dialogue
 
 
 @lru_cache(maxsize=None)
 def normalised(name: str) -> tuple[tuple[str, str, str, str, str], ...]:
-    return tuple(parts(r) for r in records(name))
+    """parts() of every record, the content and dialogue without the dataset's shared preambles."""
+    found = preambles(name)
+    out = []
+    for r in records(name):
+        full, inp, out_, content, dialogue = parts(r)
+        for p in found:
+            content, dialogue = (" ".join(t.replace(p, " ").split()) for t in (content, dialogue))
+        out.append((full, inp, out_, content, dialogue))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def preambles(name: str) -> tuple[str, ...]:
+    """As near-duplicate documents it: of the normalised first user turns ("user ..." ) of up to
+    1,000 evenly spaced records, each text of at least 40 bytes that opens (or closes) at least
+    20% of them (and 5): the longest all those sharing their first (last) 40 bytes share, cut at
+    a word boundary. Computed here the slow way, on strings."""
+    recs = records(name)
+    if len(recs) < 20:
+        return ()
+    rows = sorted({int(x) for x in np.linspace(0, len(recs) - 1, min(len(recs), 1000))})
+    firsts = [normalise(next((_turn(m) for m in recs[r].messages if m.role == "user"), "")) for r in rows]
+    found = set()
+    for texts, flip in ((firsts, False), ([t[::-1] for t in firsts], True)):
+        heads = Counter(t.encode()[:40] for t in texts if len(t.encode()) >= 40)
+        for head, count in heads.items():
+            if count < max(5, 0.2 * len(texts)):
+                continue
+            group = [t for t in texts if t.encode().startswith(head)]
+            common = group[0]
+            for t in group[1:]:
+                k = 0
+                while k < min(len(common), len(t)) and common[k] == t[k]:
+                    k += 1
+                common = common[:k]
+            if any(len(t) > len(common) and t[len(common)] != " " for t in group):
+                common = common[:common.rfind(" ")] if common.rfind(" ") >= 0 else common
+            if len(common.strip().encode()) >= 40:
+                found.add(common.strip()[::-1] if flip else common.strip())
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
 
 
 def later_copies(keys: tuple[str, ...] | list[str]) -> dict[int, int]:
@@ -309,22 +359,43 @@ def test_label_conflicts_are_all_found(name: str) -> None:
 
 @pytest.mark.parametrize("name", FILES, ids=lambda n: n.split("/")[-1])
 def test_repeated_outputs(name: str) -> None:
-    """Every record whose answer (>= 4 words) follows >= 3 different inputs, and only those."""
+    """Every record whose answer (>= 4 words, a CJK character counting half) follows >= 3
+    different inputs in >= 5 records (>= 10 for a program or an answer over 40 words), and only
+    those, but for replies to small talk worded many ways (most of the group's first 20 last
+    prompts "thanks", "goodbye", none the same in half of them)."""
+    from ftdata.answers import looks_like_code, small_talk  # the documented lists; the grouping is computed here
+
     norm, recs = normalised(name), records(name)
     inputs: dict[str, set[str]] = defaultdict(set)
+    members: Counter[str] = Counter()
+    last: dict[str, list[str]] = defaultdict(list)
     for r, (_, inp, out, _, _) in zip(recs, norm):
         if r.task == "sft":
             inputs[out].add(inp)
+            members[out] += 1
+            final = max(i for i, m in enumerate(r.messages) if m.role == "assistant")
+            last[out].append(next((m.content for m in reversed(r.messages[:final]) if m.role == "user"), ""))
+
+    def fitting(out: str) -> bool:
+        talk = [normalise(p) for p in last[out][:20] if small_talk(p)]
+        return len(talk) > len(last[out][:20]) / 2 and Counter(talk).most_common(1)[0][1] < len(last[out][:20]) / 2
+
+    def words(text: str) -> float:
+        return len(text.split()) + len(re.findall(r"[\u3040-\u30ff\u3400-\u9fff]", text)) / 2
+
     expected = set()
     if not is_classification(name):
         for r, (_, _, out, _, _) in zip(recs, norm):
             answer = next((m.content for m in reversed(r.messages) if m.role == "assistant"), "")
-            if r.task == "sft" and len(inputs[out]) >= 3 and len(answer.split()) >= 4:
+            least = 10 if looks_like_code(answer) or words(answer) > 40 else 5
+            if r.task == "sft" and len(inputs[out]) >= 3 and words(answer) >= 4 and members[out] >= least \
+                    and not fitting(out):
                 expected.add(r.index)
     dups = found(name, "DUP006")
     for f in dups:
         assert all(norm[loc.record_index][2] == norm[f.record_index][2] for loc in f.related), f  # type: ignore[index]
         assert f"({len(inputs[norm[f.record_index][2]])} different inputs)" in f.message, f.message  # type: ignore[index]
+        assert f"given to {members[norm[f.record_index][2]]} records" in f.message, f.message  # type: ignore[index]
     assert {f.record_index for f in dups} == expected
 
 
@@ -379,10 +450,11 @@ def test_conflicting_outputs_are_clearly_different_answers(name: str) -> None:
 
 def near_by_definition(name: str) -> np.ndarray:
     """Every pair (i, j) the documented measures call near, computed exhaustively (n x n: fine for
-    these small sets): 5-gram Jaccard of the contents >= 0.8; or the same answer after short
-    prompts (<= 256 bytes, the answer last) >= 0.9 alike by edits; or, outside classification
-    data, the same prompt before answers >= 0.9 alike by edits; by edits, only with the same
-    numbers. Upper triangle, boolean."""
+    these small sets): 5-gram Jaccard of the contents >= 0.8 (0.9 when neither has an answer)
+    with final answers (the chosen one of a pair) >= 0.8 alike by edits; or the same answer (in the content: not end-of-text tokens
+    only) after short prompts (<= 256 bytes, the answer last) >= 0.9 alike by edits; or, outside
+    classification data, the same prompt before answers >= 0.9 alike by edits; by edits, only
+    with the same numbers. Upper triangle, boolean."""
     from scipy.sparse import csr_matrix
 
     norm, recs = normalised(name), records(name)
@@ -398,7 +470,14 @@ def near_by_definition(name: str) -> np.ndarray:
     common = (x @ x.T).toarray()
     size = np.asarray(x.sum(axis=1)).ravel()
     union = size[:, None] + size[None, :] - common
-    near = np.where(union > 0, common / np.maximum(union, 1), 0) >= THRESHOLD / 100
+    # without an answer (or "<|endoftext|>" alone), the prompts must be near-identical: >= 0.9
+    mute = np.asarray([t[2] in ("", "endoftext", "im end", "eot id", "eos", "end of turn") for t in norm])
+    bar = np.where(mute[:, None] & mute[None, :], (1 + THRESHOLD / 100) / 2, THRESHOLD / 100)
+    near = np.where(union > 0, common / np.maximum(union, 1), 0) >= bar
+    final = [normalise(_turn(r.messages[max(i for i, m in enumerate(r.messages) if m.role == "assistant")], role=False))
+             if any(m.role == "assistant" for m in r.messages) else "" for r in recs]
+    for i, j in zip(*np.nonzero(np.triu(near, 1))):
+        near[i, j] = near[j, i] = ratio(final[i], final[j]) / 100 >= THRESHOLD / 100
     edit = (1 + THRESHOLD / 100) / 2
     by_answer: dict[str, list[int]] = defaultdict(list)
     by_prompt: dict[str, list[int]] = defaultdict(list)
@@ -426,13 +505,13 @@ def near_by_definition(name: str) -> np.ndarray:
 # Jaccard 0.8. dummy_conversation is templated: up to 166 records share an answer after nearly the
 # same prompt, and a record meets only its 3 nearest neighbours in each sort order, which may
 # have joined clusters already rather than be the leader the record is near (86 of 438 missed).
-# OASST (2 of 7 missed: lines 2434/2440, Jaccard 0.886, and 6283/6289) and hh-rlhf (1 of 3:
-# lines 743/2019) are misses not yet explained: at 0.886 LSH finds a pair 98% of the time.
-RECALL = {DUMMY: 0.8, GLAIVE: 0.9, OASST: 0.7, HH: 0.6}
+# OASST's earlier misses (lines 2434/2440, 6283/6289) and hh-rlhf's (743/2019) were follow-up
+# turns after one opening, whose final answers differ: branches, not near duplicates by definition.
+RECALL = {DUMMY: 0.8, GLAIVE: 0.9}
 
 
 @pytest.mark.parametrize("name", ["llama_factory/identity.json", GLAIVE, DUMMY,
-                                  AG_NEWS, OASST, HH],
+                                  AG_NEWS, OASST],  # hh-rlhf has none (NONE)
                          ids=lambda n: n.split("/")[-1])
 def test_near_duplicates_are_found(name: str) -> None:
     """Leader clustering: a record joins the first earlier cluster leader it is near, so a record
@@ -443,7 +522,15 @@ def test_near_duplicates_are_found(name: str) -> None:
     norm = normalised(name)
     near = near_by_definition(name)
     copies = {f.record_index for code in ("DUP001", "DUP002", "DUP003") for f in found(name, code)}
-    conflicts = {f.record_index for code in ("DUP004", "DUP005") for f in found(name, code)}
+    # a record whose answer differs from the first answer to its input, reported as a conflict or
+    # not (two free-text answers), is not a copy
+    first: dict[str, int] = {}
+    conflicts = set()
+    for j, (_, inp, out, _, _) in enumerate(norm):
+        i = first.setdefault(inp, j) if inp and records(name)[j].task == "sft" else j
+        a = norm[i][2]
+        if i != j and a != out and (ratio(a, out) / 100 < THRESHOLD / 100 or re.findall(r"\d+", a) != re.findall(r"\d+", out)):
+            conflicts.add(j)
     due, missed = 0, []
     for j in range(len(norm)):
         leaders = [i for i in np.flatnonzero(near[:j, j]).tolist() if i not in copies and norm[i][0] != norm[j][0]]
@@ -484,7 +571,7 @@ def test_work_in_two_processes_agrees(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setattr(similarity, "_parallel", counted)
     parallel = run(2)
     assert forked.count(True) >= 2, forked  # clustering, and leak verification
-    assert {f.rule for f in serial} >= {"DUP003", "DUP005", "LEAK001", "LEAK002"}
+    assert {f.rule for f in serial} >= {"DUP003", "LEAK001", "LEAK002"}
     assert parallel == serial
     # and the similarities are right: an eval record and the training record of the same index
     # are not confused (they were, in one shared cache of 5-gram sets)

@@ -31,7 +31,7 @@ class ConflictingLabel(DatasetCheck):
             return
         found = of(data).conflicts
         records = data.fetch(sorted({r for c in found for r in (c.first, c.row)}))  # to name the labels
-        for first, r, _ in found:
+        for first, r, _, _ in found:
             a, b = output_of(records.get(first)), output_of(records.get(r))
             named = f"labelled {b!r} here and {a!r}" if a is not None and b is not None else "labelled differently than"
             yield self.at(data, r, f"same input as {where(data, first)}, {named} there",

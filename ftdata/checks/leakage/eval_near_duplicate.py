@@ -15,8 +15,9 @@ class EvalNearDuplicate(LeakageCheck):
 
     What it does: with `--eval FILE`, matches evaluation records against the training set as
     near-duplicate does: by MinHash/LSH over character 5-grams, judged by Jaccard similarity,
-    and by edits for records with the same answer after a short prompt; exact and normalised
-    matches are eval-duplicate's.
+    and by edits for records with the same answer after a short prompt, both sides without the
+    training set's shared preambles (a task instruction pasted into every prompt would make
+    every short evaluation question "leak"); exact and normalised matches are eval-duplicate's.
     Why it matters: a paraphrase-free copy with a typo fixed is still the same example; the
     evaluation then rewards memorisation.
     Example: valid.jsonl line 3 differs from train.jsonl line 90 by one word (similarity 0.96).
