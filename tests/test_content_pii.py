@@ -174,8 +174,13 @@ def test_decorators_and_matrix_products_are_not_addresses(code: str) -> None:
     assert kinds(code) == []
 
 
-def test_email_in_code_with_a_real_domain_still_counts() -> None:
-    assert kinds("```python\nsend(to='kim.lee@fastmail.com')\n```") == ["email"]
+@pytest.mark.parametrize("text", ["```python\nsend(to='kim.lee@fastmail.com')\n```", "Call `login('mike@gmail.com')`.",
+                                  "import smtplib\nserver = smtplib.SMTP('smtp.gmail.com')\n"
+                                  "server.sendmail('alice.wong@gmail.com', to, msg)\nserver.quit()"])
+def test_email_in_code_is_a_stand_in(text: str) -> None:
+    # code samples use made-up addresses at real domains; the same address in prose counts
+    assert kinds(text) == []
+    assert kinds("Write to kim.lee@fastmail.com today.") == ["email"]
 
 
 @pytest.mark.parametrize("text", ["from 10.0.0.1", "from 192.168.1.20", "from 127.0.0.1", "from 203.0.113.7",

@@ -6,6 +6,7 @@ Skipped cleanly when ../shared/datasets is absent (a user's clone has no ../shar
 """
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -20,7 +21,8 @@ if not DATASETS.is_dir():
 
 
 def _found(path: Path, code: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule == code]
+    # every record's findings: a defect on every record is otherwise one finding (ftdata.collapse)
+    return [f for f in ftdata.lint(str(path), jobs=1, collapse=False).findings if f.rule == code]
 
 
 @pytest.mark.parametrize("name", ["llama_factory/identity.json", "llama_factory/v1_sft_demo.jsonl"])
@@ -61,18 +63,34 @@ def test_mojibake_and_windows_1252_controls_in_imdb_reviews() -> None:
 
 
 def test_refusals_are_counted_with_their_share() -> None:
+    name = "llama_factory/alpaca_en_demo.json"
+    # "As an AI, I can assist you with ideas. However, I'm unable to create the actual image": the
+    # opener states no limit and the text-only limit is followed by the work (a label says clean)
+    want = {line for line, (_, r) in records_by_line(name).items()
+            if r["output"].startswith("As an AI,") and re.search(r"n[’']t|\bnot\b|unable", r["output"].split(".")[0])}
+    found = _found(DATASETS / name, "CNT003")
+    assert want and want <= {f.line for f in found}
+    assert all(re.search(rf"\b{len(found)} of 99\d answering records \(2\.\d%\)", f.message) for f in found)
+
+
+def test_tool_limits_in_function_calling_data_are_not_refusals() -> None:
+    """glaive's "I'm sorry, but I can't book flights; my current function is X" teaches a tool-using
+    model to decline what no tool covers: intended, so not reported (it was, 44 times)."""
     path = DATASETS / "llama_factory" / "glaive_toolcall_en_demo.json"
-    found = _found(path, "CNT003")
     raw = json.loads(path.read_text(encoding="utf-8"))
-    apologies = sum(1 for r in raw if any(t["from"] == "gpt" and t["value"].startswith("I'm sorry, but")
-                                          for t in r["conversations"]))
-    assert 0.8 * apologies <= len(found) <= apologies + 5
-    assert all(f"{len(found)} of 300 answering records" in f.message for f in found)
+    apologies = sum(1 for r in raw if r.get("tools") and any(
+        t["from"] == "gpt" and t["value"].startswith("I'm sorry, but") for t in r["conversations"]))
+    assert apologies >= 40 and _found(path, "CNT003") == []
 
 
 def test_harmless_preference_pairs_are_not_refusal_findings() -> None:
-    """Choosing a refusal over a harmful answer is the point of harmlessness data."""
-    assert _found(DATASETS / "hh_rlhf" / "harmless-base" / "test.jsonl.gz", "CNT003") == []
+    """Choosing a refusal over a harmful answer is the point of harmlessness data; a chosen answer
+    is judged for AI disclaimers only."""
+    path = DATASETS / "hh_rlhf" / "harmless-base" / "test.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        chosen = [json.loads(line)["chosen"].rsplit("\n\nAssistant:", 1)[-1] for line in f]
+    assert sum(1 for c in chosen if re.match(r"\s*I(’|')m sorry", c)) >= 10
+    assert all("disclaims being an AI" in f.message for f in _found(path, "CNT003"))
 
 
 @pytest.mark.parametrize("name", ["lima/lima.json", "fastchat/dummy_conversation.json", "oasst1_zh/oaast_sft_zh.json",

@@ -2,6 +2,7 @@
 lies in (Alpaca joins `instruction` and `input` into one user turn), and excerpts around a match."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator, NamedTuple
 
 from ftdata.model import PREFERENCE, UNPAIRED, Message, Record
@@ -116,6 +117,12 @@ def prompts(record: Record) -> Iterator[str]:
     return (m.content for m in record.messages if m.role == "user" or m.role == "system")
 
 
+# prompts whose answer speaks in the user's or a character's voice: a letter, a post, a poem, a story
+OWN_VOICE = re.compile(r"\b(?:letter|e-?mail|message|excuse|invitation|speech|toast|post|tweet|reply|poem|story|"
+                       r"stories|song|lyrics|rap|limerick|haiku|sonnet|verse|diary|journal|monologue|dialogue|script|"
+                       r"role-?play|pretend|in the voice of|first person)s?\b"
+                       r"|封信|信件|邮件|短信|请假条|留言|帖子|朋友圈|微博|一首诗|写诗|歌词|故事|小说|剧本|台词|日记|演讲稿|发言稿|致辞"
+                       r"|扮演|口吻|第一人称", re.IGNORECASE)
 CODE_ENDINGS = ("{", "}", ";", ")", "(", "[", "*/", "->", "=>")
 CODE_STARTS = ("def ", "class ", "import ", "from ", "#include", "return ", "if ", "for ", "while ", "//", "/*",
                "<", "}", "function ", "const ", "let ", "var ", "public ", "private ", "SELECT ", "print(")

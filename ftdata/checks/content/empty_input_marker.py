@@ -5,19 +5,21 @@ import re
 from typing import Iterator
 
 from ftdata.checks.base import RecordCheck
-from ftdata.checks.content._text import fields, texts, turn_of
-from ftdata.model import Finding, Record, Severity
+from ftdata.checks.content._text import answers, fields, texts, turn_of
+from ftdata.model import Finding, Message, Record, Severity
 
 # Whole-field markers generated sets use for missing content, compared case-insensitively with
 # surrounding brackets, quotes and a final full stop removed.
 MARKERS = frozenset({"noinput", "no input", "no-input", "no input required", "no input needed",
-                     "no additional input", "no context", "no input provided", "input not provided"})
+                     "no additional input", "no context", "no input provided", "input not provided",
+                     "无输入", "没有输入", "无需输入", "不需要输入"})
 # Words that are a marker in a field that may be empty (Alpaca's `input`, a system prompt) or in
 # angle brackets, but can be a user's real reply ("Any allergies?" "None.").
 LOOSE_MARKERS = frozenset({"n/a", "none", "null", "nil", "nan", "empty", "nothing", "blank", "-", "--",
-                           "not applicable"})
+                           "not applicable", "无", "空"})
 # In an answer, "N/A" or "None" can be the right answer (an extraction task); these cannot.
-OUTPUT_MARKERS = frozenset({"nooutput", "no output", "no-output", "no response", "noresponse"})
+OUTPUT_MARKERS = frozenset({"nooutput", "no output", "no-output", "no response", "noresponse", "无输出", "没有输出",
+                            "无回答", "无回复"})
 OPTIONAL = ("/input", "/system")  # fields a record may leave empty; `--fix` empties markers there
 _STRIP = " \t\r\n<>[](){}\"'`.:"
 _SPACES = re.compile(r"\s+")
@@ -39,15 +41,45 @@ def marker(text: str, role: str, optional: bool) -> str | None:
     return key if key in MARKERS or key in OUTPUT_MARKERS or loose and key in LOOSE_MARKERS else None
 
 
+# In an answer, "N/A" or "None" is an empty answer unless the prompt makes it a possible answer:
+# it names the word, asks what code returns or a value is, or says what to answer when nothing fits.
+_NONE_FITS = re.compile(r"\b(?:n/?a|none|null|nil|nothing|not applicable|return|returns|python|function|code|value|"
+                        r"type|output|if (?:there|it|no|not|none)|otherwise|which|any)\b|无|没有|ninguno|aucun",
+                        re.IGNORECASE)
+MAYBE_ANSWERS = frozenset({"n/a", "none", "无"})  # markers that a prompt can make a right answer
+_INVISIBLE = re.compile("[\\s\u200b-\u200f\u2060-\u2064\u180e\ufeff\u3164\u115f\u1160\uffa0]+")
+
+
+def empty_answer(text: str, prompt: str) -> str | None:
+    """What makes a trained answer empty although it has characters: "invisible characters" when
+    it holds nothing else (zero-width and non-breaking spaces, U+3000...), or the no-output marker
+    it is ("<nooutput>", "No Output", and "N/A" or "None" when `prompt`, the user turn before it,
+    gives no reason to answer so), else None. Empty-turn (FMT020) reports these as errors."""
+    if not text or len(text) > 1000:
+        return None
+    if _INVISIBLE.fullmatch(text):
+        return None if text.isspace() else "invisible characters"
+    if len(text) > _SHORT:
+        return None
+    key = _SPACES.sub(" ", text.strip().strip(_STRIP).lower())
+    if key in OUTPUT_MARKERS:
+        return key
+    if key in MAYBE_ANSWERS and not _NONE_FITS.search(prompt):
+        return key
+    return None
+
+
 class EmptyInputMarker(RecordCheck):
     """A field holds a stand-in for missing content, such as `<noinput>`, `No input`, `N/A` or
     `<No Output>`, instead of being empty or absent.
 
     What it does: compares every turn's whole text (and Alpaca's `input` on its own) with the
-    markers that generated sets use, ignoring case, brackets and quotes. Words such as "None"
-    or "N/A" count in fields that may be empty (Alpaca's `input`, a system prompt) or in angle
-    brackets, not as a user's reply; in answers only "no output" markers count, since "N/A"
-    can be a correct answer.
+    markers that generated sets use (English and Chinese: `<noinput>`, `无输入`), ignoring case,
+    brackets and quotes. Words such as "None" or "N/A" count in fields that may be empty
+    (Alpaca's `input`, a system prompt) or in angle brackets, not as a user's reply. A trained
+    answer that is only a marker ("<nooutput>", "No Output") is an empty answer, reported by
+    empty-turn (FMT020) as an error, not here; answers the model is not trained on (earlier
+    turns of preference data, rejected answers) are reported here.
     Why it matters: the model learns the marker as if it were input (prompts saying
     "<noinput>") or as an answer ("<No Output>"), and templates that test for an empty input
     take the wrong branch. `ftdata lint --fix` empties optional fields that hold one.
@@ -61,8 +93,14 @@ class EmptyInputMarker(RecordCheck):
     severity = Severity.WARNING
 
     def check(self, record: Record) -> Iterator[Finding]:
+        trained: list[Message] | None = None
         for m in texts(record):
             if m.pointer == "/instruction" or len(m.content) <= _SHORT:
+                if m.role == "assistant" and marker(m.content, m.role, False) is not None:
+                    trained = answers(record) if trained is None else trained
+                    if any(a is m for a in trained):
+                        continue  # an empty answer: empty-turn's (FMT020) error
+
                 parts = fields(record, m)
                 for pointer, text in parts:
                     found = marker(text, m.role, pointer in OPTIONAL)

@@ -34,6 +34,7 @@ class KnowledgeInjection(DatasetCheck):
     or capitalised names (not sentence starts), given to prompts that ask who, what, when,
     where, which or how many. When at least `min_share` (50%) of the sample is such, it
     reports once, with the shares and the first examples. Classification data is left alone.
+    Questions are recognised in English; numbers and dates in any language.
     Why it matters: fine-tuning teaches behaviour (format, tone, task), not knowledge. A model
     fine-tuned on facts learns to state facts in that style, including ones it does not
     know; it recalls trained facts unreliably and cannot be updated without retraining.

@@ -19,7 +19,7 @@ from ftdata.checks.content._not_personal import (
     EXAMPLE_IBANS, FILE_TLDS, NANP_TOLL_FREE, OTHER_CCTLDS, PLACEHOLDER_DOMAINS, PLACEHOLDER_LOCAL, PLACEHOLDER_LOCALS,
     PUBLIC_SERVICES, RESERVED_TLDS, ROLE_AFFIXES, ROLE_LOCALS, SAMPLE_IPS, TEST_CARDS, UK_FICTION)
 from ftdata.checks.content._shape import shape
-from ftdata.checks.content._text import in_code, joined, looks_like_code
+from ftdata.checks.content._text import in_code, joined, looks_like_code, prompts
 from ftdata.model import Finding, Record, Severity
 
 Kind = Literal["email", "phone", "card", "iban", "ip"]
@@ -55,10 +55,36 @@ NUMBER_CONTEXT = re.compile(
 # words before an ungrouped run of digits that make it a card number
 CARD_CONTEXT = re.compile(r"(?i)card|visa|master|amex|american express|discover|jcb|diners|unionpay|credit|debit"
                           r"|\bcc\b|\bpan\b|payment|billing")
+# words that introduce a made-up address ("for example “giantdog@hotmail.com”", "a fake email like ...")
+EXAMPLE_CONTEXT = re.compile(r"(?i)\b(?:for example|for instance|e\.g\.|such as|fake|made[- ]up|fictional|dummy"
+                             r"|sample|example)\b[^.\n]{0,30}\Z")
 # words that introduce a server's address rather than a person's
 SERVER_CONTEXT = re.compile(r"(?i)(?:\b(?:server|host|hostname|dns|nameserver|ntp|gateway|router|proxy|ping|nslookup"
                             r"|traceroute|dig|ssh|telnet|curl|wget|endpoint|address of|resolves to|points to|a record)"
                             r"|//|@)[\s:=\\'\"`(]*\Z")
+
+# an organisation's published line, not a person's: "call us", "customer service", "the Press Office",
+# "For registration information, call …", "give Acme Services a call at …", "Fax: …", a business name
+_ORG_I = (r"\b(?:call|phone|ring|contact|e-?mail|write to|reach|text|message) us\b|\bcontact(?:ing)? (?:our|the) "
+          r"|\bour (?:office|team|staff|store|shop|customer|support|sales|hotline|reception|clinic|studio)"
+          r"|\bcustomer (?:service|support|care|cent(?:er|re)|line)|\b(?:offices?|hotline|helpline|help ?desk|switchboard|"
+          r"reception|front desk|box office|fax|toll[- ]free|call cent(?:er|re)|information line|service cent(?:er|re)|"
+          r"dear (?:visitors?|customers?|clients?|guests?))\b"
+          r"|\bfor (?:more |further |any )?(?:[\w-]+ ){0,3}(?:information|info|details|registration|reservations?|bookings?|"
+          r"appointments?|enquiries|inquiries|orders?|tickets?|quotes?)\b|\bgive [^.\n]{1,60} a call\b")
+_ORG_NAME = (r"\b(?:Inc|LLC|Ltd|Corp|Company|Services?|Club|Cent(?:er|re)|Agency|Department|Dept|Bureau|Council|"
+             r"Association|University|College|School|Hospital|Clinic|Church|Restaurant|Hotel|Store|Shop|Foundation|"
+             r"Institute|Society|Museum|Library|Ministry|Embassy|Authority|Commission|Office)\b")
+ORGANISATION = re.compile(rf"(?i:{_ORG_I})|{_ORG_NAME}")
+ORG_AFTER = re.compile(r"(?i)[^.\n]{0,40}?\b(?:toll[- ]free|fax|hotline|helpline|switchboard)\b")
+# ... unless a person is named as its holder ("his cell", "Mr. Leprino", "my office number")
+PERSONAL_CONTEXT = re.compile(r"(?i)\b(?:my|his|her|their|mr|mrs|ms|miss|dr|personal|private|home|cell|mobile)\b")
+# a programming task matching or checking contact details ("Use regular expressions to extract the
+# phone number"): the numbers and addresses are its made-up input. A plain "Extract the email
+# address" or "Parse this ticket" from a customer's message (extraction, support data) is still judged
+EXTRACTION = re.compile(r"(?i)\b(?:regex|regexp|regular expressions?|validat\w*|parsers?)\b")
+CONTACT_WORDS = re.compile(r"(?i)phone|e-?mail|telephone|contact")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
 class PersonalDataOptions(CheckOptions):
@@ -85,10 +111,20 @@ class PersonalData(RecordCheck):
     yourcompany.com), placeholder and role mailboxes (john.doe@, support@, noreply@), fictional
     phone numbers (US 555, UK drama ranges), toll-free and premium numbers, providers' test card
     numbers, documentation IBANs and IP ranges, public DNS resolvers, servers' addresses, and
-    numbers introduced as an ISBN, order number or version. An address in a code sample counts
-    unless its domain is an example one. Every value is shown masked (`j***@e***.org`), in the
-    message and in the excerpt, whose context is scrubbed too. One finding per value and
-    record, at most five per kind and turn.
+    numbers introduced as an ISBN, order number or version, and email addresses in code (a
+    fenced block, an inline span, or an answer that is code) or beside a placeholder address
+    in the same turn (alice@example.com, bob@gmail.com, dan@gmail.com) or introduced as an
+    example ("a fake address, for example ..."), which are sample data, as are the phone
+    numbers of a turn whose addresses are; an organisation's published contact (introduced in
+    its sentence by "call us", "customer service", "office", "hotline", "fax", "for registration
+    information", a business name, or next to a toll-free number), unless the sentence names a
+    person as its holder ("Mr.", "his", "my cell"); and the numbers and addresses of a record whose
+    prompt asks for a regular expression, a validator or a parser of contact details (its made-up
+    input).
+    Every value is shown masked (`j***@e***.org`), in the message and in the excerpt, whose
+    context is scrubbed too. One finding per value and
+    record, at most five per kind and turn. Values are found in any language; the words that
+    introduce a number as something else (ISBN, order number, server, an organisation) are English.
     Why it matters: a model trained on personal data can repeat it to anyone, and the dataset
     itself becomes personal data to protect (GDPR, CCPA). Reports get shared, hence the masks.
     Example: `{"role": "assistant", "content": "Sure, write to maria.rossi@gmail.com"}` gives
@@ -108,6 +144,8 @@ class PersonalData(RecordCheck):
         if not ("@" in whole or _numbers(shape(whole))):
             return  # most records: no @, no number shaped like the data sought
         kinds = self.options.kinds
+        if any(EXTRACTION.search(t) and CONTACT_WORDS.search(t) for t in prompts(record)):
+            kinds = tuple(k for k in kinds if k not in ("phone", "email"))
         for label, hit, pointer, shown, context in reported(
                 record, lambda text: find(text, kinds), lambda hit: (hit.kind, hit.value), lambda hit: hit.kind):
             yield self.finding(f"{label} has {NAMES[hit.kind]} {shown!r}", record, pointer, context)
@@ -204,14 +242,14 @@ def find(text: str, kinds: Collection[str] = KINDS) -> list[Hit]:
     if "phone" in kinds:
         for m in _matches(PHONE, text, spots.get("phone"), ascii):
             number = _phone(m.group()) if _free(text, m.start(), "+.,/#-") else None
-            if number and not _introduced(text, m.start()):
+            if number and not _introduced(text, m.start()) and not _organisation(text, m.start(), m.end()):
                 add(m.start(), m.end(), "phone", number)
+    code: bool | None = None  # is the whole text code? asked once, when needed
     if "ip" in kinds:
         candidates = [m for m in _matches(IPV4, text, spots.get("ipv4"), ascii)
                       if _free(text, m.start(), ".") and _host(m.group())]
         candidates += [m for m in _matches(IPV6, text, spots.get("ipv6"), ascii)
                        if _free(text, m.start(), ":.") and _global_ip(m.group())]
-        code: bool | None = None
         for m in candidates:
             if _introduced(text, m.start()) or SERVER_CONTEXT.search(text, max(0, m.start() - 24), m.start()) \
                     or in_code(text, m.start()):
@@ -222,23 +260,36 @@ def find(text: str, kinds: Collection[str] = KINDS) -> list[Hit]:
                 break
             add(m.start(), m.end(), "ip", m.group().lower())
     if "email" in kinds:
+        emails: list[tuple[int, int]] = []
+        sample = False  # a placeholder among the addresses: the others are sample data too
         at = text.find("@")
         while at >= 0:
             email = _email_at(text, at)
-            if email:
-                add(email[0], email[1], "email", text[email[0]:email[1]].lower())
+            # an address in sample code is a stand-in (john@gmail.com, sender@...), whatever its domain
+            if email and not in_code(text, at):
+                if email[3] or EXAMPLE_CONTEXT.search(text, max(0, email[0] - 40), email[0]):
+                    sample = True
+                elif email[2] and not _organisation(text, email[0], email[1]):
+                    emails.append(email[:2])
             at = text.find("@", at + 1)
+        if sample:  # the turn's contact details are made up: its phone numbers too
+            hits[:] = [h for h in hits if h.kind != "phone"]
+        elif emails and not (code if code is not None else looks_like_code(text)):
+            for start, end in emails:
+                add(start, end, "email", text[start:end].lower())
     hits.sort()
     return hits
 
 
-def _email_at(text: str, at: int) -> tuple[int, int] | None:
-    """The span of a personal email address around the @ at `at`, if there is one."""
+def _email_at(text: str, at: int) -> tuple[int, int, bool, bool] | None:
+    """The email address around the @ at `at`, if there is one: its span, whether it may be a
+    person's, and whether it is a placeholder (alice@..., ...@example.com)."""
     local = EMAIL_LOCAL.search(text, max(0, at - 64), at)
     domain = EMAIL_DOMAIN.match(text, at + 1)
     if local is None or domain is None or not _free(text, local.start(), "._%+-"):
         return None
-    return (local.start(), domain.end()) if _personal_email(local.group(), domain.group(1)) else None
+    personal = _personal_email(local.group(), domain.group(1))
+    return local.start(), domain.end(), personal, not personal and _placeholder_email(local.group(), domain.group(1))
 
 
 def _free(text: str, start: int, marks: str) -> bool:
@@ -254,6 +305,17 @@ def _introduced(text: str, start: int) -> bool:
     return NUMBER_CONTEXT.search(text, max(0, start - 20), start) is not None
 
 
+def _organisation(text: str, start: int, end: int) -> bool:
+    """Is the number or address at text[start:end] an organisation's published contact: introduced
+    in its sentence as one ("call us", "customer service", a business name) or followed by a
+    toll-free or fax number, with no person named as its holder?"""
+    lo = max(0, start - 200)
+    before = _SENTENCE_END.split(text[lo:start])[-1]
+    if PERSONAL_CONTEXT.search(before):
+        return False
+    return ORGANISATION.search(before) is not None or ORG_AFTER.match(text, end) is not None
+
+
 def _personal_email(local: str, domain: str) -> bool:
     domain = domain.lower()
     tld = domain.rsplit(".", 1)[-1]
@@ -264,6 +326,16 @@ def _personal_email(local: str, domain: str) -> bool:
     base = local.lower().split("+", 1)[0]
     return not (base in PLACEHOLDER_LOCALS or base in ROLE_LOCALS or base.startswith("your")
                 or base.startswith(ROLE_AFFIXES) or base.endswith(ROLE_AFFIXES) or PLACEHOLDER_LOCAL.fullmatch(base))
+
+
+def _placeholder_email(local: str, domain: str) -> bool:
+    """Is the address a made-up one (a reserved or placeholder domain or mailbox), as opposed to
+    a file name or an organisation's role account?"""
+    domain = domain.lower()
+    base = local.lower().split("+", 1)[0]
+    return domain.rsplit(".", 1)[-1] in RESERVED_TLDS or domain in PLACEHOLDER_DOMAINS \
+        or domain.startswith("example") or base in PLACEHOLDER_LOCALS or base.startswith("your") \
+        or PLACEHOLDER_LOCAL.fullmatch(base) is not None
 
 
 def _phone(candidate: str) -> str | None:

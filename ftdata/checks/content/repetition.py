@@ -141,6 +141,8 @@ class Repetition(RecordCheck):
     looser than the Gopher web-text filters (a fifth of a document's characters in duplicate
     lines) because chat answers are short and repeat structure legitimately: a list's shared
     prefix, a table, code, a refrain. Rejected and undesirable answers are not judged.
+    Sentences and lines are found in any language (CJK sentence marks included); the prompts
+    that ask for repetition, songs or poems are recognised in English.
     Why it matters: degenerate loops come from sampling a model with too little repetition
     penalty or too many tokens; trained on, they teach the model to loop.
     Example: "I am sorry. I am sorry. I am sorry. ..." fourteen times in one answer.

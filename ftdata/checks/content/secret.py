@@ -49,6 +49,8 @@ ASSIGNED = (re.compile(r"""=>?[ \t]*["'`]?(?:(?:Bearer|Basic|Token|token)[ \t]+)
             re.compile(r""":[ \t]*["'`]?(?:(?:Bearer|Basic|Token|token)[ \t]+)?([\w+/][\w+/.~=-]{15,255})"""))
 NAME = re.compile(r"(?i)([\w.-]*(?:api[_.-]?key|apikey|access[_.-]?key|secret|token|passw(?:or)?d|pwd|auth[_.-]?key"
                   r"|private[_.-]?key|credential|authorization|bearer)[\w.-]{0,24})[\"'\]]?[ \t]*\Z")
+# a name saying its value was transformed, not a credential: `enc_password`, `password_hash`
+TRANSFORMED = re.compile(r"(?i)encrypted|encoded|hashed|ciphertext|digest|[_.-]hash\b|\bhash[_.-]|^enc[_.-]")
 KINDS = {"aws": "an AWS access key", "github": "a GitHub token", "gitlab": "a GitLab token",
          "anthropic": "an Anthropic API key", "openai": "an OpenAI-style API key", "slack": "a Slack token",
          "stripe": "a Stripe live key", "google": "a Google API key", "huggingface": "a Hugging Face token",
@@ -84,9 +86,11 @@ class Secret(RecordCheck):
     `hf_`, npm `npm_`, SendGrid `SG.`, JSON Web Tokens), `-----BEGIN ... PRIVATE KEY-----`
     blocks with a body, and values assigned to secret-like names whose Shannon entropy reaches
     `entropy` bits per character (16+ characters, letters and digits). Placeholders are left
-    alone: `sk-xxxxxxxx`, `your_api_key`, `<API_KEY>`, `sk-...`, repeated characters,
+    alone: `sk-xxxxxxxx`, `your_api_key`, `<API_KEY>`, `sk-...`, repeated characters, values
+    of names that say they were transformed (`enc_password`, `password_hash`),
     `1234567890`, AWS's documented `AKIA...EXAMPLE` and jwt.io's sample token. The value is
-    shown masked (`ghp_*** (40 characters)`) in the message and the excerpt.
+    shown masked (`ghp_*** (40 characters)`) in the message and the excerpt. Secrets look
+    the same in every language; secret-like names are English identifiers.
     Why it matters: a model trained on a live credential can emit it to anyone, and the dataset
     is then a leak: the key must be revoked, not only removed.
     Example: `{"role": "user", "content": "my key is sk-proj-4fT...Q2 and it fails"}` gives
@@ -145,7 +149,7 @@ def find(text: str, threshold: float = 3.5) -> list[Hit]:
                 continue
             name = NAME.search(text, max(0, m.start() - 48), m.start())
             value = m.group(1).rstrip(".=-")
-            if name and _random(value, threshold):
+            if name and not TRANSFORMED.search(name.group(1)) and _random(value, threshold):
                 taken.append((start, end))
                 hits.append(Hit(start, start + len(value), "assigned", value, name.group(1)))
     hits.sort()

@@ -37,6 +37,7 @@ class SpecialToken(RecordCheck):
 
     What it does: finds them in every turn, outside code, in records that are not about
     tokens or templates. A turn holding nothing but an end token is empty-turn's (FMT020).
+    Tokens are the same in every language; the "about tokens" test reads English.
     Why it matters: the trainer's chat template adds the real special tokens. A literal one in
     the text is either tokenised as ordinary characters, so the model learns to write
     "<|endoftext|>" and carries on past it, or as the real token, which ends or splits the

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
-from ftdata.checks.base import RecordCheck
-from ftdata.checks.content._text import answers, looks_like_code, turn_of
+import numpy as np
+from pydantic import Field
+
+from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
+from ftdata.checks.content import _ending
+from ftdata.checks.content._ending import NONE
+from ftdata.checks.content._text import answers, looks_like_code, prompts, turn_of
 from ftdata.checks.content._words import CONTRACTION, DANGLING, QUESTION_START, STARTERS, WEAK, weak_ending
 from ftdata.checks.content.special_token import TOKEN
-from ftdata.model import PREFERENCE, SFT, UNPAIRED, Finding, Record, Severity
+from ftdata.model import PREFERENCE, SFT, UNPAIRED, Finding, Message, Record, Severity
+
+if TYPE_CHECKING:
+    from ftdata.config import Settings
 
 # special tokens at the very end (another rule reports them): <|endoftext|>, </s>, <eos>, ...
 _SPECIAL_END = re.compile(rf"(?:\s*(?:{TOKEN}|</s>))+\s*\Z")
@@ -31,6 +39,16 @@ _CODE_LINE = re.compile(r"^[ \t]*(?:(?:def|class|for|while|if|elif|else|with|try
 _BLOCK_OPENER = re.compile(r"[ \t]*(?:def|class|if|elif|else|for|while|try|except|finally|with|switch|case)\b")
 _SIGN_OFF = re.compile(r"(?:regards|sincerely|thanks|thank you|cheers|yours|wishes|love|respectfully|cordially"
                        r"|best|warmly),\Z", re.IGNORECASE)
+# an empty form field ("Email:", "Phone number: ___") and a line asking the reader to pick or type
+_FIELD = re.compile(r"[^\W\d][\w'’/()-]*(?: [\w'’/()-]+){0,2}[:：][ _.]*")
+# a last sentence asking the reader to choose or type ("Please choose a gun type:"); "Choose one of
+# the following:" with nothing after it has lost its options
+_ASK_READER = re.compile(r"(?i)(?:please |now )?(?:choose|select|pick|enter|type|input|specify|tell me)\b(?!.*\b(?:following|below)\b)"
+                         r"|请(?:选择|输入)(?!.*(?:以下|如下))")
+# a prompt asking for a function's signature or header only: "def gcd(x, y):" is the whole answer
+_HEADER_ONLY = re.compile(r"(?i)\bsignature|\bfunction header|\bheader (?:of|for) (?:a|the) function|\bdeclaration|\bstub\b")
+_CHOOSE = re.compile(r"(?i)\b(?:choose|choice|select|pick|enter|type|input|option|command|move|action)\b|选择|输入")
+BATCH = 5000  # answers re-read at once for the dataset-relative view
 LONG = 500  # characters: a short answer's last words without a full stop are more often a label or a sign-off
 
 
@@ -190,9 +208,24 @@ def truncation(text: str) -> Cut | None:
     return cut
 
 
+def _awaits_input(t: str, last: str) -> bool:
+    """Does `t` end in a form or a menu left for the reader to fill in: a short label after
+    another empty field ("Name:\nEmail:"), or a prompt to choose after a list of options
+    ("1. Start\n2. Quit\nChoose an option:")?"""
+    if last.count(" ") > 5:
+        return False
+    before = t[:len(t) - len(t[t.rfind("\n") + 1:])].rstrip()
+    previous = before[before.rfind("\n") + 1:].strip() if before else ""
+    if _FIELD.fullmatch(previous):
+        return True
+    return bool(_ITEM.match(previous)) and previous.count(" ") <= 6 and _CHOOSE.search(last) is not None
+
+
 def _prose_end(t: str, last: str, end: str) -> Cut | None:
     """What is wrong with the end of `t`, read as prose (the caller rules out code)."""
     if end in _COLONS:
+        if _awaits_input(t, last) or _ASK_READER.match(_last_sentence(last)):
+            return None
         return Cut("colon", f"ends on a colon with nothing after it: {_tail(t, 6)!r}")
     letter = end.isalpha()
     if not (letter or end in _COMMAS):
@@ -228,7 +261,14 @@ def _prose_end(t: str, last: str, end: str) -> Cut | None:
     return None
 
 
-class TruncatedAnswer(RecordCheck):
+class TruncatedAnswerOptions(CheckOptions):
+    min_share: float = Field(0.95, gt=0.5, lt=1, description="share of the answers that must end in a finished "
+                                                             "sentence or a final-answer line for an answer that "
+                                                             "stops on a sign, a number or a word to be called cut")
+    min_answers: int = Field(20, ge=2, description="sets with fewer judged answers get no dataset-relative view")
+
+
+class TruncatedAnswer(DatasetCheck):
     """A trained answer stops before it is finished.
 
     What it does: looks at the end of every trained assistant turn (for preference data the
@@ -239,15 +279,26 @@ class TruncatedAnswer(RecordCheck):
     and, where the answer's other sentences end in punctuation, one that stops on a word that
     rarely ends a sentence ("to", "of", "is", but not "what are you looking for", "if you want
     to"), or, in a long answer, just after it began ("... to invest in. While Bitcoin").
+    Then, relative to the dataset: where at least `min_share` (95%) of the final answers end
+    in a finished sentence or a final-answer line ("#### 42", "The answer is 7."), an answer
+    that instead stops on an operator, "=" or a currency sign ("... costs $") is reported with
+    that share; where most end on a final-answer line, so is one without it that stops on a
+    number or a word in prose ("... born in 19", "... the remai"), which in a set of plain
+    sentences could merely lack its full stop.
     Short answers (labels, numbers, "Yes."), code without fences, headings, poems, Chinese or
-    Japanese text without a final 。, and sign-offs ("Best regards,") are left alone; so is a
-    sentence that merely lacks its full stop, which is too often complete to call cut.
+    Japanese text without a final 。, sign-offs ("Best regards,"), and forms or menus that end
+    on empty fields by design ("Name:\nEmail:", "3. Quit\nChoose an option:") or ask the user
+    to choose ("Please choose a gun type:", not "… one of the following:"), and a block opener
+    alone ("def gcd(x, y):") where the prompt asks for a signature or header, are left alone;
+    so is a sentence that merely lacks its full stop, unless the dataset's convention says so.
+    Word rules cover English; brackets, fences, lists, commas, colons and the dataset-relative
+    view cover any language (CJK punctuation included).
     Rejected and undesirable (KTO) answers are not judged: a cut-off rejected answer is a fine
     negative example, and the model is not trained to write it.
     Why it matters: the model learns to stop mid-thought; answers cut at a generation limit
     are a common defect of distilled data.
     Example: `{"role": "assistant", "content": "The main causes are poverty, poor soil and the"}`.
-    Options: none.
+    Options: `min_share` (0.95), `min_answers` (20).
     """
 
     code = "CNT004"
@@ -255,10 +306,72 @@ class TruncatedAnswer(RecordCheck):
     category = "content"
     severity = Severity.WARNING
     tasks = frozenset({SFT, PREFERENCE, UNPAIRED})
+    Options = TruncatedAnswerOptions
+    options: TruncatedAnswerOptions
 
-    def check(self, record: Record) -> Iterator[Finding]:
-        for m in answers(record):
+    def check(self, record: Record, trained: list[Message] | None = None) -> Iterator[Finding]:
+        """The findings of one record on its own (what the answer's end alone shows)."""
+        for m in answers(record) if trained is None else trained:
             cut = truncation(m.content)
+            if cut is not None and cut.kind == "colon" and "\n" not in m.content.strip() \
+                    and any(_HEADER_ONLY.search(t) for t in prompts(record)):
+                continue  # the signature asked for: a block opener with no body is the whole answer
             if cut is not None:
                 yield self.finding(f"{turn_of(record, m).label} {cut.detail}", record, m.content_pointer,
                                    ending(m.content))
+
+    def run(self, records: Iterable[Record]) -> list[Finding]:
+        """Run on its own, record by record (no dataset-relative view), e.g. in a notebook."""
+        return [f for r in records if r.task in self.tasks for f in self.check(r)]
+
+    def collect(self, record: Record, settings: Settings) -> Any:
+        """The class of the final answer's end (`_ending`), with the record's own findings if any."""
+        if record.task not in self.tasks:
+            return NONE
+        final = answers(record)
+        found = tuple(self.check(record, final))
+        kind = _ending.ending(strip_end(final[-1].content)) if final else NONE
+        return (kind, found) if found else kind
+
+    def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
+        kinds = np.zeros(len(values), np.int8)
+        for i, v in enumerate(values):
+            if type(v) is tuple:
+                kinds[i] = _ending.NONE  # reported already: neither convention nor candidate
+                yield from v[1]
+            else:
+                kinds[i] = v
+        judged = int((kinds != _ending.NONE).sum())
+        if judged < self.options.min_answers or data.labels():
+            return
+        sentence, final = int((kinds == _ending.SENTENCE).sum()), int((kinds == _ending.FINAL).sum())
+        share = (sentence + final) / judged
+        if share < self.options.min_share:
+            return
+        # where answers end on a final-answer line, one without it that stops on a word or a number
+        # was cut; where they end on a sentence, such an answer may only lack its full stop, so
+        # only one that stops on an operator or a sign is
+        lined = final >= 0.5 * judged
+        usual, shown = ("a final-answer line", final) if lined else ("a finished sentence", sentence)
+        if min(final, sentence) >= 0.05 * judged:
+            usual, shown = "a finished sentence or a final-answer line", final + sentence
+        said = f"ends {{}}, where {_pct(shown / judged)} of {judged:,} answers end with {usual}"
+        rows = np.flatnonzero((kinds == _ending.SIGN) | (kinds == _ending.OPEN) if lined else kinds == _ending.SIGN)
+        for first in range(0, len(rows), BATCH):  # records re-read a batch at a time: bounded memory
+            batch = rows[first:first + BATCH]
+            records = data.fetch(batch)
+            for row in batch.tolist():
+                record = records.get(row)
+                final_turns = answers(record) if record is not None else []
+                if record is None or not final_turns:
+                    yield self.at(data, row, "final answer " + said.format("unfinished"))
+                    continue
+                m = final_turns[-1]
+                text = strip_end(m.content)
+                yield self.at(data, row, f"{turn_of(record, m).label} " + said.format(
+                    f"{_ending.describe(text)} after {_tail(text)!r}"), m.content_pointer, ending(m.content))
+
+
+def _pct(share: float) -> str:
+    """A share as a percentage that never rounds up to 100%."""
+    return f"{share:.0%}" if share < 0.995 else f"{int(share * 1000) / 10:.1f}%"
