@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from collections import Counter
 from typing import Any, NoReturn
@@ -62,7 +63,8 @@ def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Output format (default: output-format in the configuration, else text).")
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output. "
-                   "(With --fix and no --fix-output, FILE is where the fixed data goes, as before.)")
+                   "(With --fix and no --fix-output, FILE is where the fixed data goes, as before; refused "
+                   "when --format, --statistics or FILE's name asks for a report there.)")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--config", "config_path", default=None, metavar="PATH",
               help="Configuration file (default: the nearest ftdata.toml or pyproject.toml [tool.ftdata] "
@@ -97,6 +99,8 @@ def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
                    "configuration, else ftdata-baseline.json in the project root when it exists).")
 @click.option("--write-baseline", is_flag=True, help="Record the current findings as accepted, in the baseline, and exit 0.")
 @click.option("--no-baseline", is_flag=True, help="Report every finding, baseline or not.")
+@click.option("--no-collapse", is_flag=True, help="Report one finding per record even when (nearly) every record "
+              "shares the cause (by default such findings are reported once, with their count).")
 @click.option("--jobs", type=int, default=None, help="Worker processes (default: CPU count).")
 @click.option("--max-examples", type=click.IntRange(min=0), default=5, show_default=True,
               help="Locations shown per rule in text output.")
@@ -112,14 +116,17 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
          label_key: str | None, check_options: tuple[str, ...], near_threshold: float | None,
          min_examples_provider: int | None,
          min_examples: int | None, recommended_examples: int | None, baseline_path: str | None,
-         write_baseline: bool, no_baseline: bool, jobs: int | None, max_examples: int, exit_zero: bool,
+         write_baseline: bool, no_baseline: bool, no_collapse: bool, jobs: int | None, max_examples: int, exit_zero: bool,
          color: bool | None, fix: bool, fix_output: str | None) -> None:
     """Check fine-tuning data files (.jsonl, .jsonl.gz, .json; - for stdin) and give a verdict."""
     from ftdata import configfile, plugins
 
     plugins.warn()  # a broken plugin is skipped, and said so, before anything else
 
-    if fix and fix_output is None and output is not None:  # `--fix -o OUT`, the original spelling
+    legacy_fix = fix and fix_output is None and output is not None  # `--fix -o OUT`, the original spelling
+    if legacy_fix:
+        _legacy_fix_usage(output, f"--format {output_format}" if output_format else
+                          "--statistics" if statistics else None)
         fix_output, output = output, None
     output = None if output == "-" else output  # `-o -`: standard output, as most tools read it
     for p in paths + eval_paths:
@@ -153,6 +160,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
     configured = loaded.config.output_format
     if configured is not None and configured not in FORMATS:
         raise UsageFailure(f"{loaded.path}: output-format {configured!r} is not one of {', '.join(FORMATS)}")
+    if legacy_fix and configured not in (None, "text"):
+        _legacy_fix_usage(fix_output, f"output-format {configured!r} in {loaded.path}")
     output_format = output_format or configured or "text"
     if output is not None:
         _output_usage(output, paths + settings.eval)
@@ -162,7 +171,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
     try:
         suppress = Suppressions.of(loaded, baseline_path, no_baseline or write_baseline)
         paths = _without_baseline(paths, suppress.baseline_path)
-        results = engine.lint_paths(paths, settings)
+        paths = _without_non_data(paths, settings.input_format)
+        results = engine.lint_paths(paths, settings) if paths or settings.eval else []
         if write_baseline:
             n = suppress.write_baseline(results, settings)
             click.echo(f"wrote {n:,} baseline entr{'y' if n == 1 else 'ies'} (accepted findings, counted per "
@@ -170,6 +180,10 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
                        err=True)
             sys.exit(0)
         kept, suppressed = suppress.apply(results, settings)
+        if not (no_collapse or statistics):  # --statistics counts every finding per rule
+            from ftdata.collapse import collapse
+
+            kept = collapse(kept)
         report = Report(kept, exit_zero=exit_zero, suppressed=suppressed)
     except (ValueError, engine.Unreadable) as e:
         raise UsageFailure(str(e)) from None
@@ -190,6 +204,23 @@ def _without_baseline(paths: tuple[str, ...], baseline: str) -> tuple[str, ...]:
     if not kept:
         raise UsageFailure("nothing to lint: the only input is the baseline")
     return kept
+
+
+def _without_non_data(paths: tuple[str, ...], input_format: str | None) -> tuple[str, ...]:
+    """The inputs but `.json` files that clearly are no dataset (package.json, a dict of splits: see
+    ftdata.non_data), each skipped with a note: the pre-commit hook's pattern takes every .json."""
+    from ftdata.non_data import reason
+
+    kept = []
+    for p in paths:
+        why = reason(p, input_format)
+        if why is None:
+            kept.append(p)
+        else:
+            click.echo(f"ftdata: skipping {p}: not a dataset but {why}", err=True)
+    if not kept:
+        click.echo("ftdata: nothing to lint: no input is a dataset", err=True)
+    return tuple(kept)
 
 
 def _rule_doc(code: str) -> str | None:
@@ -237,6 +268,20 @@ def _render(report: Report, output_format: str, output: str | None, statistics: 
         pass
     except OSError as e:
         raise UsageFailure(f"cannot write {output!r}: {e.strerror or e}") from None
+
+
+REPORT_SUFFIXES = (".sarif", ".xml", ".html", ".htm", ".md", ".txt", ".log")
+
+
+def _legacy_fix_usage(output: str | None, report: str | None) -> None:
+    """`--fix -o OUT` (no --fix-output) writes the fixed data to OUT, as first released; refused when
+    OUT may be meant for a report (a report format was asked for, or OUT is named like one): data is
+    never written where the user asked for a report."""
+    if report is None and not str(output).lower().endswith(REPORT_SUFFIXES):
+        return
+    why = f"{report} asks for a report" if report else f"{output!r} is named like a report"
+    raise UsageFailure(f"with --fix, -o is ambiguous ({why}): write the report with -o and the fixed data with "
+                       "--fix-output PATH")
 
 
 def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, output: str | None) -> None:
@@ -308,19 +353,56 @@ def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -
 @cli.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def rules(output_format: str) -> None:
-    """List every check: code, name, category, default severity."""
+    """List every check: code, name, category, default severity and the first sentence of its
+    documentation, by category (in pipeline order: format, volume, length, ...), then code."""
+    import shutil
+    import textwrap
+
     import orjson
 
     from ftdata.registry import all_checks
 
-    checks = all_checks()
+    checks = _in_order(all_checks())
     if output_format == "json":
         click.echo(orjson.dumps([{"code": c.code, "name": c.name, "category": c.category,
-                                  "severity": c.severity.value, "summary": c.doc().splitlines()[0]}
+                                  "severity": c.severity.value, "summary": _summary(c.doc())}
                                  for c in checks], option=orjson.OPT_INDENT_2).decode())
         return
+    widths = [max((len(v) for v in values), default=0) for values in
+              zip(*((c.code, c.name, c.category, c.severity.value) for c in checks))]
+    indent = sum(widths) + 8
+    width = max(RULES_WIDTH, shutil.get_terminal_size((RULES_WIDTH, 24)).columns)
     for c in checks:
-        click.echo(f"{c.code}  {c.name:<26} {c.category:<11} {c.severity.value:<8} {c.doc().splitlines()[0]}")
+        head = "  ".join(f"{v:<{w}}" for v, w in zip((c.code, c.name, c.category, c.severity.value), widths))
+        lines = textwrap.wrap(_summary(c.doc()), max(40, width - indent), break_on_hyphens=False) or [""]
+        click.echo(f"{head}  {lines[0]}".rstrip() + "".join(f"\n{' ' * indent}{line}" for line in lines[1:]))
+
+
+RULES_WIDTH = 100  # characters a line of `ftdata rules` fills at least (the terminal's width if wider); a
+# longer summary wraps, never cut
+# the end of a sentence: a full stop not part of "e.g.", "i.e.", "etc." or "vs.", before a space
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=[)\"'”’]?(?:\s|$))")
+
+
+def _summary(doc: str) -> str:
+    """A check's documentation's first sentence, whole (over several lines if it runs on)."""
+    paragraph = " ".join(doc.split("\n\n")[0].split())
+    end = _SENTENCE_END.search(paragraph)
+    return paragraph[:end.end()] if end else paragraph
+
+
+def _in_order(checks: tuple[type[Any], ...]) -> list[type[Any]]:
+    """Checks by category, in the pipeline order of model.CATEGORIES (a plugin's own categories
+    after, by name), then by code prefix and number (FMT041 before FMT042, X9 before X10)."""
+    from ftdata.model import CATEGORIES
+
+    def key(c: type[Any]) -> tuple[int, str, str, int, str]:
+        m = re.fullmatch(r"([A-Za-z]+)(\d+)", c.code)
+        prefix, number = (m.group(1), int(m.group(2))) if m else (c.code, 0)
+        rank = CATEGORIES.index(c.category) if c.category in CATEGORIES else len(CATEGORIES)
+        return rank, c.category, prefix, number, c.code
+
+    return sorted(checks, key=key)
 
 
 @cli.command()
@@ -334,6 +416,64 @@ def rule(code: str) -> None:
         raise UsageFailure(f"no rule {code!r}; `ftdata rules` lists them")
     click.echo(f"{cls.code} {cls.name} ({cls.category}, {cls.severity.value} by default)\n")
     click.echo(cls.doc())
+
+
+@cli.command()
+@click.argument("path")
+@click.argument("location", required=False)
+@click.option("--index", type=click.IntRange(min=0), default=None, metavar="N",
+              help="The record with this 0-based index (the JSON report's record_index), instead of LOCATION.")
+@click.option("--no-mask", is_flag=True, help="Print personal data and secrets as they are, unmasked.")
+def show(path: str, location: str | None, index: int | None, no_mask: bool) -> None:
+    """Print one record of PATH as pretty JSON, personal data and secrets masked.
+
+    \b
+    LOCATION is where a report puts the record:
+      LINE         the record starting on that line, e.g. 12
+      LINE:COLUMN  the record starting there, e.g. 1:4841 (a one-line JSON array
+                   holds every record on line 1); columns count characters from 1
+      #INDEX       the record with that 0-based index, e.g. '#12' (quote it: a
+                   shell reads # as the start of a comment), or --index 12
+    PATH:LINE[:COLUMN], as text and concise reports print it, works as one argument.
+    Masked as the personal-data (CNT010) and secret (CNT011) rules mask their findings."""
+    import orjson
+
+    from ftdata import show as locate
+
+    try:
+        if index is not None:
+            if location is not None:
+                raise UsageFailure("give LOCATION or --index, not both")
+            place = locate.Place(record=index)
+        elif location is not None:
+            place = locate.parse_location(location)
+        else:
+            split = None if os.path.exists(path) else locate.split_path(path)
+            if split is None:
+                raise UsageFailure("give a LOCATION (LINE, LINE:COLUMN or '#INDEX') or --index N")
+            path, place = split
+    except ValueError as e:
+        raise UsageFailure(str(e)) from None
+    _readable(path)
+    try:
+        shown = locate.find(path, place)
+    except LookupError as e:
+        raise UsageFailure(str(e.args[0])) from None
+    except (OSError, EOFError) as e:
+        raise UsageFailure(f"cannot read {path!r}: {getattr(e, 'strerror', None) or e}") from None
+    value, n = (shown.value, 0) if no_mask else locate.masked(shown.value)
+    where = f"{path}:{shown.line}" + (f":{shown.column}" if shown.column > 1 else "")
+    note = "unmasked" if no_mask else f"{n:,} value{'' if n == 1 else 's'} masked" if n else "nothing to mask"
+    click.echo(f"{where}: record #{shown.record}{'' if shown.valid else ', not valid JSON'} ({note})", err=True)
+    if shown.valid:
+        try:
+            click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
+        except orjson.JSONEncodeError:  # a lone surrogate (lenient-only JSON): printed escaped, as in the file
+            import json
+
+            click.echo(json.dumps(value, indent=2))
+    else:
+        click.echo(value)
 
 
 @cli.command()

@@ -18,7 +18,7 @@ class Profile:
     title: str  # what the profile targets, for help and reports
     provider_minimum: int  # VOL001's hard minimum of examples
     max_tokens: int | None = None  # per-example limit; None keeps the model's own (ftdata.tokens.MODELS)
-    limit_source: str | None = None  # the phrase the length rule cites for max_tokens
+    limit_source: str | None = None  # the phrase the length rule cites for max_tokens: "the NAME profile, why"
     checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # check name -> options
     severity: Mapping[str, str] = field(default_factory=dict)  # check code or name -> severity
 
@@ -99,7 +99,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
     Profile(
         "vertex", "Vertex AI Gemini supervised tuning",
         provider_minimum=16,  # older guidance; the current docs state no minimum
-        max_tokens=131_072, limit_source="Vertex AI per-example limit for Gemini 2.5",
+        max_tokens=131_072, limit_source="the vertex profile, Vertex AI's per-example limit for Gemini 2.5",
         checks={
             # user and model turns only; the system prompt is the top-level `systemInstruction`
             "unsupported-role": {"roles": ["user", "assistant"], "provider": "Vertex AI",
@@ -117,7 +117,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
         "trl", "Hugging Face TRL trainers (SFT, DPO, KTO, GRPO)",
         provider_minimum=1,  # a local trainer takes any non-empty dataset
         # SFTConfig.max_length defaults to 1024 tokens and cuts longer sequences (keep_start)
-        max_tokens=1024, limit_source="TRL SFTConfig.max_length default (longer examples are truncated)",
+        max_tokens=1024, limit_source="the trl profile, TRL's SFTConfig.max_length default",
         checks={
             # TRL has no per-turn weights: a weight of 0 does not mask the turn (warning below)
             "invalid-weight": {"mode": "none", "provider": "TRL"},

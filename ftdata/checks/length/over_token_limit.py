@@ -5,6 +5,7 @@ from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
 from ftdata.model import Finding, Severity
+from ftdata.tokens import limit_phrase
 
 
 class OverTokenLimit(DatasetCheck):
@@ -16,7 +17,10 @@ class OverTokenLimit(DatasetCheck):
     Why it matters: the provider truncates from the end, so the assistant answer, the part that
     is learned, is cut or lost; some providers reject the file instead.
     Example: a 5,000-token example with `--model gpt-3.5-turbo-0613` (limit 4,096).
-    Options: `--model`, `--max-tokens`.
+    The message credits the limit to its source: the model's own limit, or the profile
+    (`--profile trl`: TRL's SFTConfig.max_length, 1,024), `--max-tokens` or `max-tokens` in the
+    configuration. Counts are OpenAI encodings; other models' tokenizers differ by some percent.
+    Options: `--model`, `--max-tokens`, `--profile`.
     """
 
     code = "LEN001"
@@ -28,6 +32,5 @@ class OverTokenLimit(DatasetCheck):
         spec = data.spec
         for i in (data.tokens > spec.limit).nonzero()[0]:
             n = int(data.tokens[i])
-            yield self.at(data, int(i), f"example has {n:,} tokens; {spec.name} trains on at most "
-                                        f"{spec.limit:,} ({spec.source}): the last {n - spec.limit:,} "
-                                        f"tokens, assistant text included, would be truncated")
+            yield self.at(data, int(i), f"example has {n:,} tokens{limit_phrase(spec)}: the last "
+                                        f"{n - spec.limit:,} tokens, assistant text included, would be truncated")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
-from ftdata.checks.volume._size import describe
+from ftdata.checks.volume._size import describe, judged
 from ftdata.model import Finding, Severity
 
 
@@ -14,6 +14,8 @@ class TooFewExamples(DatasetCheck):
     What it does: reports when the number of distinct examples (duplicates collapsed, when the
     duplicate checks run) is below `volume.minimum` (default 50), and the file is not already
     below the provider minimum.
+    Not judged when under half of the file's records are in a format ftdata recognises (a CSV,
+    unknown keys): the size is then unknown, and the format rules report each record.
     Why it matters: below about 50 examples fine-tunes rarely change behaviour reliably
     (OpenAI's guidance: start with 50-100 well-crafted examples).
     Example: 30 examples.
@@ -27,6 +29,6 @@ class TooFewExamples(DatasetCheck):
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
         v = data.settings.volume
-        if data.n >= v.provider_minimum and data.distinct < v.minimum:
+        if judged(data) and data.n >= v.provider_minimum and data.distinct < v.minimum:
             yield self.finding(f"{describe(data)}; too few to learn a behaviour (at least {v.minimum})",
                                file=data.file)
