@@ -5,6 +5,7 @@ each next to the defect of the same kind that must stay reported. Excerpts of ..
 dpo_en_demo) unless marked as written for the test."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,24 @@ def test_parsing_a_customers_ticket_still_finds_its_contact_details(tmp_path: Pa
                   "dana.whitfield84@gmail.com, my router keeps dropping.",
                   '{"phone": "(415) 555-2671", "email": "dana.whitfield84@gmail.com"}')
     assert _flagged(tmp_path, [row], "CNT010") == [1]
+
+
+def _ticket(i: int, name: str | None, order: str | None) -> dict[str, Any]:
+    said = (f"order {order} never arrived" if order else "my parcel never arrived") + (f". - {name}" if name else ".")
+    answer = {"customer": name or "", "order_id": order or "", "category": "delivery"}
+    return {"messages": [{"role": "system", "content": "Extract the ticket fields as JSON."},
+                         {"role": "user", "content": f"Hello, {said} Ticket {i}."},
+                         {"role": "assistant", "content": json.dumps(answer)}]}
+
+
+def test_an_extracted_field_is_empty_only_wrongly_where_the_input_holds_its_value(tmp_path: Path) -> None:
+    """CNT021 on a support-ticket extraction set: a customer who signs no name and a ticket with
+    no order number are rightly left empty; an order number the ticket states is a slip."""
+    names = ["Maria Lopez", "Tom Becker", "Aiko Tanaka", "Chen Wei", "Zoe Martin", "Ravi Patel"]
+    rows = [_ticket(i, names[i % len(names)], str(70000 + i)) for i in range(40)]
+    rows[10] = _ticket(10, None, "70010")  # unsigned ticket: "customer" is rightly empty
+    rows[20] = _ticket(20, "Tom Becker", None)  # no order number given: rightly empty
+    slip = _ticket(30, "Ravi Patel", "70030")
+    slip["messages"][2]["content"] = json.dumps({"customer": "Ravi Patel", "order_id": "", "category": "delivery"})
+    rows[30] = slip
+    assert _flagged(tmp_path, rows, "CNT021") == [31]
