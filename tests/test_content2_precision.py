@@ -244,3 +244,17 @@ def test_an_extracted_field_is_empty_only_wrongly_where_the_input_holds_its_valu
     slip["messages"][2]["content"] = json.dumps({"customer": "Ravi Patel", "order_id": "", "category": "delivery"})
     rows[30] = slip
     assert _flagged(tmp_path, rows, "CNT021") == [31]
+
+
+def test_labels_per_item_repeat_by_design_while_a_stray_repeated_tag_is_reported(tmp_path: Path) -> None:
+    """CNT020: one sentiment per review (["positive", "negative", "positive"]) repeats in most
+    answers, which is the design; a tag listed twice in one answer of forty is a slip."""
+    moods = ["positive", "negative"]
+    rows = []
+    for i in range(40):
+        labels = [moods[(i + k) % 2] for k in range(3)]
+        tags = ["billing", "refund"] if i != 25 else ["billing", "refund", "billing"]
+        answer = {"sentiments": labels, "tags": tags}
+        rows.append({"messages": [{"role": "user", "content": f"Classify these three reviews of order {i} and tag it."},
+                                  {"role": "assistant", "content": json.dumps(answer)}]})
+    assert _flagged(tmp_path, rows, "CNT020") == [26]
