@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ftdata.checks.content._text import looks_like_code
+from ftdata.checks.content._text import CODE_LINE, LIST_ITEM, looks_like_code
 
 NONE, SENTENCE, FINAL, OPEN, OTHER, SIGN = 0, 1, 2, 3, 4, 5  # classes of an answer's end
 # a final-answer line: "#### 42", "The answer is 42", "Answer: B", "\boxed{7}", "答案是 5"
@@ -16,9 +16,6 @@ _SENTENCE_ENDS = frozenset(".!?。！？…")
 _MARKUP = "*_\"'”’)]}»」』】）`"
 # what a line stops on when it was cut mid-expression: an operator, a sign, a separator
 _DANGLING_SIGNS = frozenset("=+-*/^<×÷,:$€£¥₹(（[{，、：")
-_ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]+\S")
-_CODE_LINE = re.compile(r"^[ \t]*(?:(?:def|class|for|while|if|elif|else|with|try|except)\b[^\n]*:|[^\n]*[;{}])[ \t]*$",
-                        re.M)
 
 
 def ending(text: str) -> int:
@@ -42,13 +39,13 @@ def ending(text: str) -> int:
         return SENTENCE if bare and bare[-1] in _SENTENCE_ENDS else OTHER
     if not (end.isalnum() or end in _DANGLING_SIGNS):
         return OTHER
-    if last.startswith(("#", "|", ">")) or _ITEM.match(last) or "://" in last or "@" in last.rsplit(" ", 1)[-1]:
+    if last.startswith(("#", "|", ">")) or LIST_ITEM.match(last) or "://" in last or "@" in last.rsplit(" ", 1)[-1]:
         return OTHER
     # a word or a number: only in prose, a line of several words; not in Chinese or Japanese,
     # whose writers often leave the last 。 out of a finished answer
     if end.isalnum() and (ord(end) >= 0x2E80 or last.count(" ") < 3):
         return OTHER
-    if looks_like_code(t) or "\n" in t and _CODE_LINE.search(t):
+    if looks_like_code(t) or "\n" in t and CODE_LINE.search(t):
         return OTHER
     if end.isalnum():
         return OPEN

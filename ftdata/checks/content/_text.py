@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, NamedTuple
 
+from ftdata.answers import prompt_before
 from ftdata.model import PREFERENCE, UNPAIRED, Message, Record
 
 
@@ -69,6 +70,18 @@ def answers(record: Record) -> list[Message]:
     return [m for m in record.messages if m.role == "assistant" and (m.weight is None or m.trained)]
 
 
+def trained(record: Record, m: Message) -> bool:
+    """Is `m` one of `answers(record)`, a turn the fine-tune learns to write?"""
+    return any(a is m for a in answers(record))
+
+
+def asked(record: Record, m: Message) -> str:
+    """The text of the last user turn before `m` ("" if none; of the whole conversation when `m`
+    is not one of its turns)."""
+    turn = next((i for i, other in enumerate(record.messages) if other is m), len(record.messages))
+    return prompt_before(record.messages, turn)
+
+
 def fields(record: Record, m: Message) -> tuple[tuple[str, str], ...]:
     """The raw string fields behind a turn, as (JSON pointer, text): one, except Alpaca's user
     turn, which joins `instruction` and `input`."""
@@ -100,6 +113,13 @@ def in_code(text: str, pos: int) -> bool:
         return True
     line_start = text.rfind("\n", 0, pos) + 1
     return text.count("`", line_start, pos) % 2 == 1
+
+
+# a list item: "1. x", "2) x", "- x", "• x"
+LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]+\S")
+# a line only code has: a block header ("for i in x:"), or a statement ending in ";" or a brace
+CODE_LINE = re.compile(r"^[ \t]*(?:(?:def|class|for|while|if|elif|else|with|try|except)\b[^\n]*:|[^\n]*[;{}])[ \t]*$",
+                       re.M)
 
 
 def looks_like_code(text: str) -> bool:

@@ -5,8 +5,8 @@ import re
 from typing import Iterator
 
 from ftdata.checks.base import RecordCheck
-from ftdata.checks.content._text import answers, fields, texts, turn_of
-from ftdata.model import Finding, Message, Record, Severity
+from ftdata.checks.content._text import fields, texts, trained, turn_of
+from ftdata.model import Finding, Record, Severity
 
 # Whole-field markers generated sets use for missing content, compared case-insensitively with
 # surrounding brackets, quotes and a final full stop removed.
@@ -26,6 +26,12 @@ _SPACES = re.compile(r"\s+")
 _SHORT = 32  # characters: longer fields are never markers
 
 
+def _key(text: str) -> str:
+    """A field's text as compared with the markers: lowercased, without the whitespace, brackets,
+    quotes, full stops and colons around it, inner spaces collapsed."""
+    return _SPACES.sub(" ", text.strip().strip(_STRIP).lower())
+
+
 def marker(text: str, role: str, optional: bool) -> str | None:
     """The marker a whole field is, if it is one (its normalised form), else None. `optional`:
     the field may be empty, so loose markers such as "None" count too."""
@@ -34,7 +40,7 @@ def marker(text: str, role: str, optional: bool) -> str | None:
     stripped = text.strip()
     if not stripped:
         return None
-    key = _SPACES.sub(" ", stripped.strip(_STRIP).lower()) or stripped
+    key = _key(stripped) or stripped
     if role == "assistant":
         return key if key in OUTPUT_MARKERS else None
     loose = optional or role == "system" or stripped.startswith("<") and stripped.endswith(">")
@@ -61,7 +67,7 @@ def empty_answer(text: str, prompt: str) -> str | None:
         return None if text.isspace() else "invisible characters"
     if len(text) > _SHORT:
         return None
-    key = _SPACES.sub(" ", text.strip().strip(_STRIP).lower())
+    key = _key(text)
     if key in OUTPUT_MARKERS:
         return key
     if key in MAYBE_ANSWERS and not _NONE_FITS.search(prompt):
@@ -93,14 +99,10 @@ class EmptyInputMarker(RecordCheck):
     severity = Severity.WARNING
 
     def check(self, record: Record) -> Iterator[Finding]:
-        trained: list[Message] | None = None
         for m in texts(record):
             if m.pointer == "/instruction" or len(m.content) <= _SHORT:
-                if m.role == "assistant" and marker(m.content, m.role, False) is not None:
-                    trained = answers(record) if trained is None else trained
-                    if any(a is m for a in trained):
-                        continue  # an empty answer: empty-turn's (FMT020) error
-
+                if m.role == "assistant" and marker(m.content, m.role, False) is not None and trained(record, m):
+                    continue  # an empty answer: empty-turn's (FMT020) error
                 parts = fields(record, m)
                 for pointer, text in parts:
                     found = marker(text, m.role, pointer in OPTIONAL)

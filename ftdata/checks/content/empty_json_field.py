@@ -132,7 +132,8 @@ class EmptyJsonField(DatasetCheck):
         for found in values:
             for _, paths, held, _ in found or ():
                 for p, ok in paths.items():
-                    (filled if ok else empty)[p] = (filled if ok else empty).get(p, 0) + 1
+                    counts = filled if ok else empty
+                    counts[p] = counts.get(p, 0) + 1
                 for p, value_shape in held.items():
                     extracted.setdefault(p, []).append(value_shape)
         required = {p for p, n in filled.items() if n >= self.options.min_filled

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ftdata.checks.base import RecordCheck
 from ftdata.checks.content._chars import BIDI, CONTROL, INVISIBLE, REPLACEMENT
-from ftdata.checks.content._text import answers, around, field_at, joined, texts, turn_of
+from ftdata.checks.content._text import around, field_at, joined, texts, trained, turn_of
 from ftdata.checks.content.empty_input_marker import empty_answer
 from ftdata.model import Finding, Message, Record, Severity
 
@@ -71,7 +71,7 @@ class EncodingDamage(RecordCheck):
 
 def _invisible_answer(record: Record, message: Message) -> bool:
     """Is this a trained answer of invisible characters only, which empty-turn reports?"""
-    return empty_answer(message.content, "") == "invisible characters" and any(a is message for a in answers(record))
+    return empty_answer(message.content, "") == "invisible characters" and trained(record, message)
 
 
 def _control(text: str, char: str) -> str:

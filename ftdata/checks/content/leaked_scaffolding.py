@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from ftdata.checks.base import RecordCheck
-from ftdata.checks.content._text import around, field_at, in_code, joined, looks_like_code, prompts, turn_of
+from ftdata.checks.content._text import around, asked, field_at, in_code, joined, looks_like_code, prompts, turn_of
 from ftdata.model import UNPAIRED, Finding, Message, Record, Severity
 
 _SECTIONS = r"(?:Instruction|Response|Human|Assistant|System|User|Prompt)"
@@ -131,7 +131,6 @@ def _question_answer(record: Record, answer: Message) -> bool:
     "Q: ..." without ending on the "A:" cue that the answer then repeats?"""
     if _Q_LABEL.search(answer.content):
         return True
-    before = record.messages[:next((i for i, m in enumerate(record.messages) if m is answer), len(record.messages))]
-    user = next((m.content for m in reversed(before) if m.role == "user"), "")
+    user = asked(record, answer)
     return bool(_JOKE.search(user)) or bool(_Q_LABEL.search(user)) and not user.rstrip().endswith(("A:", "A：", "答:",
                                                                                                   "答："))

@@ -288,8 +288,8 @@ def _email_at(text: str, at: int) -> tuple[int, int, bool, bool] | None:
     domain = EMAIL_DOMAIN.match(text, at + 1)
     if local is None or domain is None or not _free(text, local.start(), "._%+-"):
         return None
-    personal = _personal_email(local.group(), domain.group(1))
-    return local.start(), domain.end(), personal, not personal and _placeholder_email(local.group(), domain.group(1))
+    placeholder = _placeholder_email(local.group(), domain.group(1))
+    return local.start(), domain.end(), not placeholder and _personal_email(local.group(), domain.group(1)), placeholder
 
 
 def _free(text: str, start: int, marks: str) -> bool:
@@ -317,15 +317,15 @@ def _organisation(text: str, start: int, end: int) -> bool:
 
 
 def _personal_email(local: str, domain: str) -> bool:
+    """May an address that is no placeholder (`_placeholder_email`) be a person's: not a file
+    name ("photo@2x.png"), a subdomain of an example domain, or an organisation's role account?"""
     domain = domain.lower()
     tld = domain.rsplit(".", 1)[-1]
-    if tld in RESERVED_TLDS or tld in FILE_TLDS or domain in PLACEHOLDER_DOMAINS or domain.startswith("example") \
-            or domain.endswith((".example.com", ".example.net", ".example.org")) \
+    if tld in FILE_TLDS or domain.endswith((".example.com", ".example.net", ".example.org")) \
             or len(tld) == 2 and tld.upper() not in phonenumbers.SUPPORTED_REGIONS and tld not in OTHER_CCTLDS:
         return False
     base = local.lower().split("+", 1)[0]
-    return not (base in PLACEHOLDER_LOCALS or base in ROLE_LOCALS or base.startswith("your")
-                or base.startswith(ROLE_AFFIXES) or base.endswith(ROLE_AFFIXES) or PLACEHOLDER_LOCAL.fullmatch(base))
+    return not (base in ROLE_LOCALS or base.startswith(ROLE_AFFIXES) or base.endswith(ROLE_AFFIXES))
 
 
 def _placeholder_email(local: str, domain: str) -> bool:

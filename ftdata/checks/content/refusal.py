@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from ftdata.checks.base import Dataset, DatasetCheck
 from ftdata.checks.content import _refusal_phrases as P
-from ftdata.checks.content._text import OWN_VOICE, answers, around, in_code, looks_like_code, prompts, turn_of
+from ftdata.checks.content._text import OWN_VOICE, answers, around, asked, in_code, looks_like_code, prompts, turn_of
 from ftdata.config import Settings
 from ftdata.model import PREFERENCE, Finding, Message, Record, Severity
 
@@ -38,6 +38,7 @@ _CLARIFY = re.compile(r"\byou (?:have not|haven[’']t|did not|didn[’']t) (?:p
 # a line of a scripted dialogue ("用户: …\nAI: 你好！我是一个人工智能…\n用户: …"): the speaker is a character
 _SPEAKER = re.compile(r"^[ \t]*[^\s:：]{1,15}[:：]", re.MULTILINE)
 _OPEN_CLOSE = (('“', '”'), ('「', '」'), ('«', '»'), ('„', '“'))
+_AFTER_SENTENCE = re.compile(r"(?<=[.!?。！？\n])")
 
 
 def _quoted(text: str, pos: int) -> bool:
@@ -106,26 +107,22 @@ def _text_instead(rest: str, said: str) -> bool:
 
 def _limits(text: str) -> Iterator[str]:
     """The sentences of `text` that state a limit ("I'm unable to create the actual image")."""
-    for sentence in re.split(r"(?<=[.!?。！？\n])", text):
+    for sentence in _AFTER_SENTENCE.split(text):
         if P.LIMIT.search(sentence):
             yield sentence
 
 
-def _asked(record: Record, message: Message) -> str:
-    """The user turn the answer replies to ("" if none)."""
-    last = ""
-    for m in record.messages:
-        if m is message:
-            return last
-        if m.role == "user":
-            last = m.content
-    return last
-
-
 def _about_self(record: Record, message: Message) -> bool:
     """Does the answer reply to a short question about the assistant itself ("what do you eat?")?"""
-    asked = _asked(record, message)
-    return len(asked) < 300 and P.QUESTION.search(asked) is not None and P.ABOUT_SELF.search(asked) is not None
+    question = asked(record, message)
+    return len(question) < 300 and P.QUESTION.search(question) is not None \
+        and P.ABOUT_SELF.search(question) is not None
+
+
+def _hit(record: Record, message: Message, kind: str, match: re.Match[str]) -> tuple[str, str, str, str]:
+    """What `collect` keeps of a refusing answer: (turn label, JSON pointer, kind, excerpt)."""
+    return (turn_of(record, message).label, message.content_pointer, kind,
+            around(message.content, match.start(), match.end(), 80))
 
 
 def _own_voice(record: Record) -> bool:
@@ -201,15 +198,11 @@ class Refusal(DatasetCheck):
                         and P.CJK_OWN_VOICE.search(match.group()) is None:
                     match = None
                 if match is not None and not self._excused(record, message, head, match, kind):
-                    turn = turn_of(record, message)
-                    return (turn.label, message.content_pointer, kind,
-                            around(message.content, match.start(), match.end(), 80))
+                    return _hit(record, message, kind, match)
             # "As an AI assistant, I suggest…": the formula with no limit (a substring test first: most have none)
             opener = P.OPENER.search(head) if _opener_gated(head) else None
             if opener is not None and not self._opener_excused(record, message, head, opener):
-                turn = turn_of(record, message)
-                return (turn.label, message.content_pointer, DISCLAIMS,
-                        around(message.content, opener.start(), opener.end(), 80))
+                return _hit(record, message, DISCLAIMS, opener)
         return None
 
     @staticmethod
@@ -230,7 +223,7 @@ class Refusal(DatasetCheck):
         said = match.group()
         if kind == REFUSES:
             sentence = _sentence(head, match.start(), match.end())
-            if _CLARIFY.search(head) or P.REAL_TIME.search(sentence) or P.HARMFUL.search(_asked(record, message)):
+            if _CLARIFY.search(head) or P.REAL_TIME.search(sentence) or P.HARMFUL.search(asked(record, message)):
                 return True
             if _text_instead(message.content[match.end():], sentence):
                 return True  # the limit of a text model, then the task done in text
@@ -244,7 +237,7 @@ class Refusal(DatasetCheck):
             return True
         if record.tools and _TOOL_SCOPE.search(head):
             return True
-        vendor = _VENDOR.search(match.group())
+        vendor = _VENDOR.search(said)
         return vendor is not None and any(vendor.group() in t for t in prompts(record))
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.checks.content._text import answers
 from ftdata.config import Settings
 from ftdata.model import Finding, Record, Severity, excerpt
+from ftdata.schemas import json_pointer
 
 MAX_DEPTH = 32  # nesting walked; deeper is FMT's concern, not a repeated item's
 _INDEX = re.compile(r"/\d+(?=/|$)")
@@ -25,7 +26,7 @@ def arrays(value: Any, path: str = "", depth: int = 0, out: set[str] | None = No
     if isinstance(value, dict):
         for k, v in value.items():
             if isinstance(v, (dict, list)):
-                arrays(v, f"{path}/{str(k).replace('~', '~0').replace('/', '~1')}", depth + 1, out)
+                arrays(v, path + json_pointer((k,)), depth + 1, out)
     elif isinstance(value, list):
         if len(value) > 1:
             out.add(_INDEX.sub("/*", path))
@@ -49,7 +50,7 @@ def repeats(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, i
         return
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from repeats(v, f"{path}/{str(k).replace('~', '~0').replace('/', '~1')}", depth + 1)
+            yield from repeats(v, path + json_pointer((k,)), depth + 1)
     elif isinstance(value, list):
         seen: dict[Any, int] = {}
         for i, item in enumerate(value):

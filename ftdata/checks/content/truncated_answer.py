@@ -9,8 +9,7 @@ from pydantic import Field
 
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.checks.content import _ending
-from ftdata.checks.content._ending import NONE
-from ftdata.checks.content._text import answers, looks_like_code, prompts, turn_of
+from ftdata.checks.content._text import CODE_LINE, LIST_ITEM, answers, looks_like_code, prompts, turn_of
 from ftdata.checks.content._words import CONTRACTION, DANGLING, QUESTION_START, STARTERS, WEAK, weak_ending
 from ftdata.checks.content.special_token import TOKEN
 from ftdata.model import PREFERENCE, SFT, UNPAIRED, Finding, Message, Record, Severity
@@ -31,11 +30,8 @@ _BRACKET = re.compile(r'[()\[\]{}（）“”「」『』«»"]')
 _COMMAS = frozenset(",，、")
 _COLONS = frozenset(":：")
 _EMPTY_ITEM = re.compile(r"(?:\d{1,3}[.)]|[-*+•])")
-_ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•])[ \t]+\S")
 # a sentence's end: after a letter or a closing quote (not "3." of a list), or CJK punctuation
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]|[\"'”’)])[.!?](?:[\"'”’)\]]*)(?:\s|$)|[。！？]")
-# a line only code has: a block header ("for i in x:"), or a statement ending in ";" or a brace
-_CODE_LINE = re.compile(r"^[ \t]*(?:(?:def|class|for|while|if|elif|else|with|try|except)\b[^\n]*:|[^\n]*[;{}])[ \t]*$", re.M)
 _BLOCK_OPENER = re.compile(r"[ \t]*(?:def|class|if|elif|else|for|while|try|except|finally|with|switch|case)\b")
 _SIGN_OFF = re.compile(r"(?:regards|sincerely|thanks|thank you|cheers|yours|wishes|love|respectfully|cordially"
                        r"|best|warmly),\Z", re.IGNORECASE)
@@ -141,8 +137,8 @@ def _punctuated(t: str, last: str) -> bool:
     other lines of its kind (list items, or prose) and all end in punctuation."""
     if _SENTENCE_END.search(last):
         return True
-    item = bool(_ITEM.match(last))
-    same = [s for s in _prose_lines(t)[:-1] if bool(_ITEM.match(s)) == item and s[-1] not in ":："]
+    item = bool(LIST_ITEM.match(last))
+    same = [s for s in _prose_lines(t)[:-1] if bool(LIST_ITEM.match(s)) == item and s[-1] not in ":："]
     return len(same) >= 2 and all(s[-1] in ".!?。！？" or s.endswith((".)", '."', ".”")) for s in same)
 
 
@@ -158,7 +154,7 @@ def _empty_item(t: str) -> Cut | None:
     if _EMPTY_ITEM.fullmatch(last):
         before = t[:len(t) - len(last)].rstrip()
         previous = before[before.rfind("\n") + 1:]
-        if _ITEM.match(previous) and last[0].isdigit() == previous.lstrip()[0].isdigit():
+        if LIST_ITEM.match(previous) and last[0].isdigit() == previous.lstrip()[0].isdigit():
             return Cut("list", f"ends with an empty list item {last!r}")
     return None
 
@@ -203,7 +199,7 @@ def truncation(text: str) -> Cut | None:
     if cut is None or last.startswith("#"):
         return None
     # code, by its share of code lines or by one line only code has: only a block with no body counts
-    if looks_like_code(t) or newline >= 0 and _CODE_LINE.search(t):
+    if looks_like_code(t) or newline >= 0 and CODE_LINE.search(t):
         return cut if cut.kind == "colon" and _BLOCK_OPENER.match(last) else None
     return cut
 
@@ -214,11 +210,11 @@ def _awaits_input(t: str, last: str) -> bool:
     ("1. Start\n2. Quit\nChoose an option:")?"""
     if last.count(" ") > 5:
         return False
-    before = t[:len(t) - len(t[t.rfind("\n") + 1:])].rstrip()
-    previous = before[before.rfind("\n") + 1:].strip() if before else ""
+    before = t[:t.rfind("\n") + 1].rstrip()
+    previous = before[before.rfind("\n") + 1:].strip()
     if _FIELD.fullmatch(previous):
         return True
-    return bool(_ITEM.match(previous)) and previous.count(" ") <= 6 and _CHOOSE.search(last) is not None
+    return bool(LIST_ITEM.match(previous)) and previous.count(" ") <= 6 and _CHOOSE.search(last) is not None
 
 
 def _prose_end(t: str, last: str, end: str) -> Cut | None:
@@ -327,10 +323,10 @@ class TruncatedAnswer(DatasetCheck):
     def collect(self, record: Record, settings: Settings) -> Any:
         """The class of the final answer's end (`_ending`), with the record's own findings if any."""
         if record.task not in self.tasks:
-            return NONE
+            return _ending.NONE
         final = answers(record)
         found = tuple(self.check(record, final))
-        kind = _ending.ending(strip_end(final[-1].content)) if final else NONE
+        kind = _ending.ending(strip_end(final[-1].content)) if final else _ending.NONE
         return (kind, found) if found else kind
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:

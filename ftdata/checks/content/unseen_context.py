@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from ftdata.checks.base import RecordCheck
 from ftdata.checks.content._text import around, field_at, in_code, turn_of
@@ -120,7 +120,7 @@ class UnseenContext(RecordCheck):
                 if gates is _SHUT:
                     continue  # most prompts: no pattern could match
                 for pattern, what, gate in _KINDS:
-                    if not gates[_GATE_INDEX[gate]] or not _may_match(pattern, window):
+                    if not gates[gate] or not _may_match(pattern, window):
                         continue
                     match = pattern.search(window)
                     if match is None or in_code(text, start + match.start()):
@@ -162,8 +162,6 @@ def _supplied(record: Record, text: str, start: int, after: int, url: bool) -> b
                or m.tool_calls for m in record.messages):
             return True
     return False
-
-
 
 
 def _gated(text: str) -> bool:
@@ -240,7 +238,7 @@ def _this_gated(text: str) -> bool:
     """Does the text hold a verb and a thing THIS_THING needs? Substring tests, as `_gated`."""
     return ("ummar" in text or "escri" in text or "roofread" in text or "naly" in text or "eview" in text or "xplain" in text
             or "ranslat" in text or "aption" in text or "nterpret" in text or "rate" in text or "ritiq" in text
-            or "roofread" in text or "hat " in text or "ho " in text or "ttach" in text or "nclos" in text) \
+            or "hat " in text or "ho " in text or "ttach" in text or "nclos" in text) \
         and ("book" in text or "hapter" in text or "rticle" in text or "ssay" in text or "aper" in text
              or "eport" in text or "ocument" in text or "pdf" in text or "file" in text or "mage" in text
              or "ictur" in text or "hoto" in text or "creensho" in text or "hart" in text or "raph" in text
@@ -285,15 +283,15 @@ def _has_media(node: Any, depth: int = 0) -> bool:
     return False
 
 
-# each pattern, what it means, and the cheap test that says whether it could match
-_KINDS: tuple[tuple[re.Pattern[str], str, Callable[[str], bool]], ...] = (
-    (ATTACHED, "refers to an attachment the model never sees", _gated),
-    (THIS_THING, "refers to a document or picture the model never sees", _this_gated),
-    (FOREIGN, "refers to an attachment the model never sees", _foreign_gated),
-    (URL_TASK, "asks about a web page the model cannot open", _gated),
-    (MAKE_MEDIA, "asks for an image or audio a text model cannot make", _gated))
-# a gate's place in what `_gates` returns
-_GATE_INDEX: dict[Callable[[str], bool], int] = {_gated: 0, _this_gated: 1, _foreign_gated: 2}
+# each pattern, what it means, and the cheap test that says whether it could match: its place in
+# what `_gates` returns (`_gated`, `_this_gated`, `_foreign_gated`)
+_MEDIA_GATE, _THIS_GATE, _FOREIGN_GATE = 0, 1, 2
+_KINDS: tuple[tuple[re.Pattern[str], str, int], ...] = (
+    (ATTACHED, "refers to an attachment the model never sees", _MEDIA_GATE),
+    (THIS_THING, "refers to a document or picture the model never sees", _THIS_GATE),
+    (FOREIGN, "refers to an attachment the model never sees", _FOREIGN_GATE),
+    (URL_TASK, "asks about a web page the model cannot open", _MEDIA_GATE),
+    (MAKE_MEDIA, "asks for an image or audio a text model cannot make", _MEDIA_GATE))
 # the words every match of a pattern holds, lowercased (keep them in step with the patterns)
 _VERBS = {THIS_THING: ("summari", "describe", "analy", "review", "explain", "translate", "caption", "transcribe",
                        "interpret", "rate", "critique", "proofread", "what ", "who ", "attached", "enclosed"),

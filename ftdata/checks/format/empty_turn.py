@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from ftdata.checks.base import RecordCheck
 from ftdata import formats, schemas
-from ftdata.checks.content._text import answers
+from ftdata.checks.content._text import asked, trained
 from ftdata.checks.content.empty_input_marker import MAYBE_ANSWERS, empty_answer
 from ftdata.checks.format._util import MISSING, resolve
 from ftdata.model import Finding, Message, Record, Severity
@@ -75,10 +75,9 @@ class EmptyTurn(RecordCheck):
         m = record.messages[i]
         what = empty_answer(m.content, "")  # most short answers settle here, without their prompt
         if what in MAYBE_ANSWERS:  # unless the prompt (its user turn or a system prompt) makes it an answer
-            before = record.messages[:i]
-            asked = next((p.content for p in reversed(before) if p.role == "user"), "")
-            what = empty_answer(m.content, "\n".join([asked, *(p.content for p in before if p.role == "system")]))
-        if what is None or not any(a is m for a in answers(record)):
+            system = (p.content for p in record.messages[:i] if p.role == "system")
+            what = empty_answer(m.content, "\n".join([asked(record, m), *system]))
+        if what is None or not trained(record, m):
             return None
         if what == "invisible characters":
             codes = sorted({f"U+{ord(ch):04X}" for ch in m.content if not ch.isspace() or ord(ch) > 127})
