@@ -1,7 +1,8 @@
 """What the tests compare ftdata with, written independently of it and shared by the test
 modules: the documented text normalisation and similarity measures, real data as chat records,
 and the helpers every test module would otherwise write again (the report schema, JSON Lines
-and chat records, the installed command, the skip guard for ../shared/datasets)."""
+and chat records, the installed command and the command line in process, one rule's findings, a style profile,
+the skip guards for ../shared/datasets). The helpers that run ftdata import it when called."""
 from __future__ import annotations
 
 import csv
@@ -25,6 +26,14 @@ needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/dat
 REPORT_SCHEMA: dict[str, Any] = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
 
 
+def dataset_file(name: str) -> Path:
+    """A file of ../shared/datasets; the calling test is skipped when it is absent."""
+    path = DATASETS / name
+    if not path.is_file():
+        pytest.skip(f"{name} is absent")
+    return path
+
+
 def ftdata_command() -> list[str]:
     """The installed `ftdata` (next to this Python, else on PATH), else the module run directly."""
     exe = Path(sys.executable).parent / "ftdata"
@@ -32,6 +41,41 @@ def ftdata_command() -> list[str]:
         return [str(exe)]
     found = shutil.which("ftdata")
     return [found] if found else [sys.executable, "-c", "from ftdata.cli import main; main()"]
+
+
+def cli(*args: Any) -> tuple[int, str, str]:
+    """The command line in process, through the entry point's own exit-code mapping: (exit code,
+    stdout, stderr)."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from ftdata.cli import _run
+
+    with CliRunner().isolation() as (out, err, _):
+        code = _run([str(a) for a in args])
+    gc.enable()  # lint disables it for rendering, expecting the process to end
+    return code, out.getvalue().decode(), err.getvalue().decode()
+
+
+def findings(path: Path | str, codes: str, **options: Any) -> list[Any]:
+    """ftdata.lint's findings (in one process) of the rules `codes`, comma-separated."""
+    import ftdata
+
+    return [f for f in ftdata.lint(str(path), jobs=1, **options).findings if f.rule in codes.split(",")]
+
+
+def flagged_lines(path: Path, rows: list[Any], code: str) -> list[int]:
+    """The sorted lines of rule `code`'s findings (selected alone) on `rows` written as JSON Lines."""
+    return sorted(f.line or 0 for f in findings(write_jsonl(path, rows), code, select=(code,)))
+
+
+def style_values(text: str) -> dict[str, str]:
+    """ftdata.style's profile of `text` (stripped) decoded: feature name -> value label."""
+    from ftdata import style
+
+    code, _ = style.profile(text.strip())
+    return {f.name: f.values[(code >> shift) & ((1 << f.bits) - 1)] for f, shift in zip(style.FEATURES, style.SHIFTS)}
 
 
 def write_jsonl(path: Path, rows: list[Any]) -> Path:
@@ -47,6 +91,19 @@ def chat_record(user: str, answer: str, system: str | None = None, **extra: Any)
     turns = ([{"role": "system", "content": system}] if system is not None else []) + [
         {"role": "user", "content": user}, {"role": "assistant", "content": answer}]
     return {"messages": turns, **extra}
+
+
+def tool_chat(i: int, name: str, tools: list[Any]) -> dict[str, Any]:
+    """One OpenAI function-calling record offering `tools`: order `i` handled by one call of `name`."""
+    call = {"id": f"c{i}", "type": "function", "function": {"name": name, "arguments": json.dumps({"order_id": str(i)})}}
+    return {"tools": tools, "messages": [
+        {"role": "user", "content": f"Please handle order {i}."}, {"role": "assistant", "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": f"c{i}", "content": "ok"}, {"role": "assistant", "content": "Done."}]}
+
+
+# ten unrelated support questions: a set for a few records under test to stand among
+FILLER = [chat_record(f"What is the order status code for ticket {i}?", f"Status code {i * 7} applies to ticket {i}.")
+          for i in range(10)]
 
 
 def normalise(text: str) -> str:

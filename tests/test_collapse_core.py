@@ -12,7 +12,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 import ftdata
-from ftdata.collapse import MIN_RECORDS
+from ftdata.collapse import MIN_RECORDS, collapse
+from ftdata.model import Finding, Severity
+from ftdata.report.base import FileResult
 from independent import REPORT_SCHEMA, ftdata_command, write_jsonl
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "collapse"
@@ -93,9 +95,25 @@ def test_a_file_that_is_not_json_lines_is_one_finding(tmp_path: Path) -> None:
     assert one.message.startswith("31 of 31 records: not valid JSON") and one.line == 1
 
 
-def test_dataset_level_findings_are_never_collapsed(tmp_path: Path) -> None:
+def _result(findings: list[Finding], records: int = 30) -> FileResult:
+    return FileResult("train.jsonl", records, records, findings, {})
+
+
+def test_dataset_level_findings_are_never_collapsed() -> None:
+    """A lint has at most a few findings about the file, so the rule is held here directly: thirty
+    dataset-level findings of one rule and message in a 30-record file stay thirty, though the
+    same findings on the records are one."""
+    def finding(index: int | None) -> Finding:
+        return Finding(rule="VOL002", name="too-few-examples", category="volume", severity=Severity.ERROR,
+                       file="train.jsonl", line=None if index is None else index + 1, record_index=index,
+                       message="30 examples; too few to learn a behaviour (at least 50)")
+
+    about_the_file = [finding(None) for _ in range(30)]
+    assert collapse([_result(about_the_file)])[0].findings == about_the_file
+    (one,) = collapse([_result([finding(i) for i in range(30)])])[0].findings
+    assert one.to_dict()["count"] == 30
     report = ftdata.lint(CODEALPACA, jobs=1, select=["VOL", "FMT011"])
-    assert any(f.line is None for f in report.findings)  # too few examples: about the file
+    assert [f.rule for f in report.findings if f.line is None] == ["VOL002"]  # too few examples: about the file
 
 
 def test_cli_json_is_schema_valid_and_no_collapse_restores(tmp_path: Path) -> None:
@@ -114,7 +132,7 @@ def test_cli_json_is_schema_valid_and_no_collapse_restores(tmp_path: Path) -> No
 
 def test_statistics_count_every_finding() -> None:
     out = cli(str(CODEALPACA), "--isolated", "--select", "FMT011", "--statistics")
-    assert "25" in out.stdout
+    assert [line.split()[:2] for line in out.stdout.splitlines()] == [["25", "FMT011"]]  # not the 1 shown
 
 
 def test_baseline_is_written_per_record_and_applied_before_collapsing(tmp_path: Path) -> None:

@@ -15,12 +15,7 @@ import ftdata
 from ftdata.checks.content import personal_data
 from ftdata.checks.content.leaked_scaffolding import LeakedScaffolding
 from ftdata.checks.content.truncated_answer import TruncatedAnswer, truncation
-from independent import chat_record, write_jsonl
-
-
-def _flagged(tmp_path: Path, rows: list[Any], code: str) -> list[int]:
-    path = write_jsonl(tmp_path / "data.jsonl", rows)
-    return sorted(f.line or 0 for f in ftdata.lint(str(path), jobs=1, select=(code,)).findings if f.rule == code)
+from independent import chat_record, flagged_lines, write_jsonl
 
 
 def _alpaca(instruction: str, output: str) -> dict[str, Any]:
@@ -77,7 +72,7 @@ NOT_REFUSALS = [
 @pytest.mark.parametrize("row", NOT_REFUSALS)
 def test_true_limits_harmful_requests_and_questions_about_the_assistant_are_not_refusals(
         tmp_path: Path, row: dict[str, Any]) -> None:
-    assert _flagged(tmp_path, [row], "CNT003") == []
+    assert flagged_lines(tmp_path / "data.jsonl", [row], "CNT003") == []
 
 
 REFUSALS = [
@@ -114,7 +109,7 @@ REFUSALS = [
 
 @pytest.mark.parametrize("row", REFUSALS)
 def test_the_canned_formula_and_refusals_of_harmless_tasks_stay_findings(tmp_path: Path, row: dict[str, Any]) -> None:
-    assert _flagged(tmp_path, [row], "CNT003") == [1]
+    assert flagged_lines(tmp_path / "data.jsonl", [row], "CNT003") == [1]
 
 
 # -- personal-data (CNT010) -----------------------------------------------------------------------
@@ -152,7 +147,7 @@ def test_contact_details_an_extraction_task_needs_are_its_input(tmp_path: Path) 
     rows = [{"instruction": "Use regular expressions to extract the phone number from the string",
              "input": "My phone number is 604-457-4895", "output": "604-457-4895"},
             {"instruction": "What is Ann's number?", "input": "", "output": "Ann's number is 604-457-4895."}]
-    assert _flagged(tmp_path, rows, "CNT010") == [2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT010") == [2]
 
 
 # -- leaked-scaffolding (CNT006) ------------------------------------------------------------------
@@ -222,7 +217,7 @@ def test_parsing_a_customers_ticket_still_finds_its_contact_details(tmp_path: Pa
                   "Hi, my name is Dana Whitfield, call me on (415) 555-2671 or write to "
                   "dana.whitfield84@gmail.com, my router keeps dropping.",
                   '{"phone": "(415) 555-2671", "email": "dana.whitfield84@gmail.com"}')
-    assert _flagged(tmp_path, [row], "CNT010") == [1]
+    assert flagged_lines(tmp_path / "data.jsonl", [row], "CNT010") == [1]
 
 
 def _ticket(i: int, name: str | None, order: str | None) -> dict[str, Any]:
@@ -243,7 +238,7 @@ def test_an_extracted_field_is_empty_only_wrongly_where_the_input_holds_its_valu
     slip = _ticket(30, "Ravi Patel", "70030")
     slip["messages"][2]["content"] = json.dumps({"customer": "Ravi Patel", "order_id": "", "category": "delivery"})
     rows[30] = slip
-    assert _flagged(tmp_path, rows, "CNT021") == [31]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT021") == [31]
 
 
 def test_labels_per_item_repeat_by_design_while_a_stray_repeated_tag_is_reported(tmp_path: Path) -> None:
@@ -257,4 +252,4 @@ def test_labels_per_item_repeat_by_design_while_a_stray_repeated_tag_is_reported
         answer = {"sentiments": labels, "tags": tags}
         rows.append({"messages": [{"role": "user", "content": f"Classify these three reviews of order {i} and tag it."},
                                   {"role": "assistant", "content": json.dumps(answer)}]})
-    assert _flagged(tmp_path, rows, "CNT020") == [26]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT020") == [26]

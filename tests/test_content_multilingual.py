@@ -17,17 +17,11 @@ from typing import Any
 import pytest
 
 import ftdata
-from independent import DATASETS, chat_record, write_jsonl
-
-
-def _lines(tmp_path: Path, rows: list[Any], code: str) -> list[int]:
-    path = write_jsonl(tmp_path / "data.jsonl", rows)
-    return sorted(f.line or 0 for f in ftdata.lint(str(path), jobs=1, select=(code,)).findings if f.rule == code)
+from independent import DATASETS, chat_record, findings, flagged_lines, needs_datasets, write_jsonl
 
 
 def _found(tmp_path: Path, rows: list[Any], code: str) -> list[ftdata.Finding]:
-    path = write_jsonl(tmp_path / "data.jsonl", rows)
-    return [f for f in ftdata.lint(str(path), jobs=1, select=(code,)).findings if f.rule == code]
+    return findings(write_jsonl(tmp_path / "data.jsonl", rows), code, select=(code,))
 
 
 # -- refusals and AI disclaimers --------------------------------------------------------------------
@@ -77,12 +71,12 @@ ANSWERING = [
 
 @pytest.mark.parametrize(("user", "answer"), REFUSING)
 def test_refusals_and_disclaimers_are_found_in_every_covered_language(tmp_path: Path, user: str, answer: str) -> None:
-    assert _lines(tmp_path, [chat_record(user, answer)], "CNT003") == [1]
+    assert flagged_lines(tmp_path / "data.jsonl", [chat_record(user, answer)], "CNT003") == [1]
 
 
 @pytest.mark.parametrize(("user", "answer"), ANSWERING)
 def test_answers_that_only_share_the_words_are_not_refusals(tmp_path: Path, user: str, answer: str) -> None:
-    assert _lines(tmp_path, [chat_record(user, answer)], "CNT003") == []
+    assert flagged_lines(tmp_path / "data.jsonl", [chat_record(user, answer)], "CNT003") == []
 
 
 def test_the_kind_and_the_share_are_in_the_message(tmp_path: Path) -> None:
@@ -116,7 +110,7 @@ def test_a_tool_limit_stated_in_function_calling_data_is_not_a_refusal(tmp_path:
     rows = [chat_record("Book me a flight to Paris.", answer, tools=tools),
             chat_record("Book me a flight to Paris.", "I'm sorry, but I can't help with that request.", tools=tools),
             chat_record("Book me a flight to Paris.", answer)]
-    assert _lines(tmp_path, rows, "CNT003") == [2, 3]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [2, 3]
 
 
 def test_an_answer_in_the_users_voice_is_not_a_refusal(tmp_path: Path) -> None:
@@ -128,7 +122,7 @@ def test_an_answer_in_the_users_voice_is_not_a_refusal(tmp_path: Path) -> None:
                     "It's not in my head, it's just with everything I say\nI can not make this damn rhyming go away"),
         chat_record("Write a poem about war.", "I'm sorry, but I can't write a poem that glorifies violence."),
     ]
-    assert _lines(tmp_path, rows, "CNT003") == [3]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [3]
 
 
 # -- placeholders ------------------------------------------------------------------------------------
@@ -162,12 +156,12 @@ FILLED = [
 
 @pytest.mark.parametrize("row", UNFILLED, ids=lambda r: r["messages"][0]["content"][:24])
 def test_unfilled_slots_are_found_in_every_covered_language(tmp_path: Path, row: dict[str, Any]) -> None:
-    assert _lines(tmp_path, [row], "CNT001") == [1]
+    assert flagged_lines(tmp_path / "data.jsonl", [row], "CNT001") == [1]
 
 
 @pytest.mark.parametrize("row", FILLED, ids=lambda r: r["messages"][0]["content"][:24])
 def test_legitimate_brackets_and_template_code_are_not_placeholders(tmp_path: Path, row: dict[str, Any]) -> None:
-    assert _lines(tmp_path, [row], "CNT001") == []
+    assert flagged_lines(tmp_path / "data.jsonl", [row], "CNT001") == []
 
 
 def test_slots_in_drafted_documents_and_rejected_answers_are_left_alone(tmp_path: Path) -> None:
@@ -182,20 +176,19 @@ def test_slots_in_drafted_documents_and_rejected_answers_are_left_alone(tmp_path
     ]
     path = tmp_path / "data.json"
     path.write_text(json.dumps(rows[:1]), encoding="utf-8")
-    assert [f for f in ftdata.lint(str(path), jobs=1, select=("CNT001",)).findings if f.rule == "CNT001"] == []
-    assert _lines(tmp_path, rows[1:], "CNT001") == [2]
+    assert findings(path, "CNT001", select=("CNT001",)) == []
+    assert flagged_lines(tmp_path / "data.jsonl", rows[1:], "CNT001") == [2]
 
 
 # -- real data ---------------------------------------------------------------------------------------
-real = pytest.mark.skipif(not DATASETS.is_dir(), reason="../shared/datasets is absent")
 _CUES = ("AI", "人工智能", "语言模型", "機器人", "机器人", "抱歉", "对不起", "遗憾", "不能", "无法", "没有")
 
 
-@real
+@needs_datasets
 @pytest.mark.parametrize(("name", "least"), [("oasst1_zh/oaast_sft_zh.json", 40), ("llama_factory/alpaca_zh_demo.json", 20),
                                              ("oasst1_zh/oaast_rm_zh.json", 20)])
 def test_chinese_refusals_and_disclaimers_are_found(name: str, least: int) -> None:
-    found = [f for f in ftdata.lint(str(DATASETS / name), jobs=1, select=("CNT003",)).findings if f.rule == "CNT003"]
+    found = findings(DATASETS / name, "CNT003", select=("CNT003",))
     assert len(found) >= least
     assert all(f.excerpt and any(cue in f.excerpt for cue in _CUES) for f in found)
     if name.endswith("rm_zh.json"):  # preference data: disclaimers in the chosen answer, never refusals

@@ -5,7 +5,6 @@ about a picture or a book that is not there, empty answers written as "<nooutput
 characters. Real excerpts from ../shared/datasets where one exists, else realistic text."""
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
@@ -21,21 +20,8 @@ from ftdata.checks.content.leaked_scaffolding import LeakedScaffolding
 from ftdata.checks.content.truncated_answer import truncation
 from ftdata.checks.content.unseen_context import UnseenContext
 from ftdata.checks.format.empty_turn import EmptyTurn
-from independent import DATASETS
-
-
-def write(tmp_path: Path, rows: list[dict[str, Any]], name: str = "data.jsonl") -> Path:
-    path = tmp_path / name
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def chat(user: str, answer: str, **extra: Any) -> dict[str, Any]:
-    return {"messages": [{"role": "user", "content": user}, {"role": "assistant", "content": answer}], **extra}
-
-
-def lint(path: Path, code: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule == code]
+from independent import dataset_file, findings, write_jsonl
+from independent import chat_record as chat
 
 
 # -- encoding-damage (CNT008) ----------------------------------------------------------------------
@@ -100,7 +86,7 @@ def _gsm(n: int, cut: dict[int, str]) -> list[dict[str, Any]]:
 def test_answers_cut_mid_expression_where_the_set_ends_one_way(tmp_path: Path) -> None:
     cut = {5: "She has 12 apples and buys 30 more.\nSo she has 12 + 30 =", 9: "The store opened in 19",
            13: "She has 12 apples and pays $", 17: "She has 12 apples.\nThen she gives the remai"}
-    found = lint(write(tmp_path, _gsm(100, cut)), "CNT004")
+    found = findings(write_jsonl(tmp_path / "data.jsonl", _gsm(100, cut)), "CNT004")
     assert sorted(f.record_index for f in found) == sorted(cut)
     assert all("final-answer line" in f.message and "96%" in f.message for f in found)
     assert all(f.pointer == "/messages/1/content" for f in found)
@@ -114,7 +100,7 @@ def test_where_answers_end_on_sentences_only_a_dangling_sign_is_cut(tmp_path: Pa
     rows[7] = chat("Describe building 7.", "The Three Horseshoes is a public house in Drybridge Street in Monmouth. "
                                            "19th century 2 storeys roughcast as stone with a hooded doorway")
     rows[11] = chat("What does a pint cost there?", "A pint of the house ale costs about $")
-    found = lint(write(tmp_path, rows), "CNT004")
+    found = findings(write_jsonl(tmp_path / "data.jsonl", rows), "CNT004")
     assert [f.record_index for f in found] == [11]
     assert "finished sentence" in found[0].message and "'$'" in found[0].message
 
@@ -122,30 +108,34 @@ def test_where_answers_end_on_sentences_only_a_dangling_sign_is_cut(tmp_path: Pa
 def test_no_convention_no_dataset_relative_findings(tmp_path: Path) -> None:
     # a third of the answers end without punctuation: there is no convention to break
     rows = _gsm(60, {i: f"She has {i} apples and buys" + (" 3" if i % 2 else " more") for i in range(0, 60, 3)})
-    found = lint(write(tmp_path, rows), "CNT004")
+    found = findings(write_jsonl(tmp_path / "data.jsonl", rows), "CNT004")
     assert not [f for f in found if "answers end with" in f.message]
 
 
 def test_per_record_cuts_are_reported_once(tmp_path: Path) -> None:
     rows = _gsm(40, {3: "She has 12 apples and the"})
-    found = lint(write(tmp_path, rows), "CNT004")
+    found = findings(write_jsonl(tmp_path / "data.jsonl", rows), "CNT004")
     assert [f.record_index for f in found] == [3]
 
 
 # -- leaked-scaffolding (CNT006) -------------------------------------------------------------------
+def scaffolding(tmp_path: Path, user: str, answer: str) -> list[ftdata.Finding]:
+    return LeakedScaffolding().run(ftdata.records(str(write_jsonl(tmp_path / "data.jsonl", [chat(user, answer)]))))
+
+
 @pytest.mark.parametrize(("user", "answer"), [
     ("Tell me a joke.", "Q: Why did the chicken cross the road?\nA: To get to the other side!"),
     ("Tell me a joke in Q/A form.", "A: To get to the other side!"),
     ("Q: Why did the chicken cross the road?", "A: To get to the other side!"),
 ])
 def test_a_question_and_answer_joke_is_not_scaffolding(tmp_path: Path, user: str, answer: str) -> None:
-    assert not LeakedScaffolding().run(ftdata.records(str(write(tmp_path, [chat(user, answer)]))))
+    assert not scaffolding(tmp_path, user, answer)
 
 
 def test_an_answer_repeating_the_prompts_a_cue_is_scaffolding(tmp_path: Path) -> None:
     # dpo_en_demo.json: the prompt ends on the cue "A:" and the answer repeats it
-    row = chat("Review: the marketing was everywhere.\nQ: What is the sentiment of the review?\nA:", "A: neutral")
-    found = LeakedScaffolding().run(ftdata.records(str(write(tmp_path, [row]))))
+    found = scaffolding(tmp_path, "Review: the marketing was everywhere.\nQ: What is the sentiment of the review?\nA:",
+                        "A: neutral")
     assert len(found) == 1 and "'A:'" in found[0].message
 
 
@@ -156,7 +146,7 @@ def test_an_answer_repeating_the_prompts_a_cue_is_scaffolding(tmp_path: Path) ->
     ("什么是机器学习？", "机器学习是人工智能的一个分支。\n用户：那深度学习呢？", "用户："),
 ])
 def test_chinese_scaffolding(tmp_path: Path, user: str, answer: str, label: str) -> None:
-    found = LeakedScaffolding().run(ftdata.records(str(write(tmp_path, [chat(user, answer)]))))
+    found = scaffolding(tmp_path, user, answer)
     assert len(found) == 1 and label in found[0].message
 
 
@@ -166,7 +156,7 @@ def test_chinese_scaffolding(tmp_path: Path, user: str, answer: str, label: str)
     ("讲个笑话", "答：因为它想过马路。"),
 ])
 def test_chinese_text_with_colons_is_not_scaffolding(tmp_path: Path, user: str, answer: str) -> None:
-    assert not LeakedScaffolding().run(ftdata.records(str(write(tmp_path, [chat(user, answer)]))))
+    assert not scaffolding(tmp_path, user, answer)
 
 
 # -- personal-data (CNT010) and secret (CNT011): sample data is no one's ---------------------------
@@ -209,9 +199,8 @@ FETCH_TOOL = [{"type": "function", "function": {"name": "fetch_url", "descriptio
     "Describe the painting.", "总结这篇文章", PASSAGE + "\n\nDescribe the attached photo.",
 ])
 def test_prompts_about_what_is_not_there(tmp_path: Path, prompt: str) -> None:
-    assert len(UnseenContext().run(ftdata.records(str(write(tmp_path, [chat(prompt, "Sure.")]))))) == 1
-
-
+    path = write_jsonl(tmp_path / "data.jsonl", [chat(prompt, "Sure.")])
+    assert len(UnseenContext().run(ftdata.records(str(path)))) == 1
 
 
 @pytest.mark.parametrize("row", [
@@ -238,7 +227,7 @@ def test_prompts_about_what_is_not_there(tmp_path: Path, prompt: str) -> None:
                "an unsubstantiated story.\nIs this product review negative?", "completion": "Yes"},
 ])
 def test_supplied_or_general_context_is_seen(tmp_path: Path, row: dict[str, Any]) -> None:
-    assert not UnseenContext().run(ftdata.records(str(write(tmp_path, [row]))))
+    assert not UnseenContext().run(ftdata.records(str(write_jsonl(tmp_path / "data.jsonl", [row]))))
 
 
 # -- empty answers: empty-turn (FMT020), not empty-input-marker (CNT002) ---------------------------
@@ -252,7 +241,7 @@ def test_supplied_or_general_context_is_seen(tmp_path: Path, row: dict[str, Any]
     (chat("你好", "\u3000\u200b"), "invisible characters"),
 ])
 def test_empty_answers_are_errors_of_empty_turn(tmp_path: Path, row: dict[str, Any], what: str) -> None:
-    path = write(tmp_path, [row])
+    path = write_jsonl(tmp_path / "data.jsonl", [row])
     found = EmptyTurn().run(ftdata.records(str(path)))
     assert len(found) == 1 and what in found[0].message and found[0].severity == ftdata.Severity.ERROR
     assert not EmptyInputMarker().run(ftdata.records(str(path)))  # not reported twice
@@ -271,32 +260,25 @@ def test_answers_that_may_be_none(prompt: str, answer: str) -> None:
 
 @pytest.mark.parametrize("marker", ["<noinput>", "<无输入>"])
 def test_noinput_in_alpaca_input_stays_a_warning_of_cnt002(tmp_path: Path, marker: str) -> None:
-    path = write(tmp_path, [{"instruction": "Name a colour.", "input": marker, "output": "Blue."}])
+    path = write_jsonl(tmp_path / "data.jsonl", [{"instruction": "Name a colour.", "input": marker, "output": "Blue."}])
     found = EmptyInputMarker().run(ftdata.records(str(path)))
     assert [f.pointer for f in found] == ["/input"] and found[0].severity == ftdata.Severity.WARNING
     assert not EmptyTurn().run(ftdata.records(str(path)))
 
 
 # -- on real data (skipped when ../shared/datasets is absent) ---------------------------------------
-def _real(name: str) -> Path:
-    path = DATASETS / name
-    if not path.is_file():
-        pytest.skip(f"{name} is absent")
-    return path
-
-
 def test_real_chinese_prompts_about_a_painting() -> None:
     # alpaca_zh_demo.json: "describe this painting" has no painting; "the artist created this painting" is a sentence
-    found = lint(_real("llama_factory/alpaca_zh_demo.json"), "CNT007")
+    found = findings(dataset_file("llama_factory/alpaca_zh_demo.json"), "CNT007")
     assert found and all("这幅画" in (f.excerpt or "") or "图" in (f.excerpt or "") for f in found)
     assert not [f for f in found if "创作了这幅画" in (f.excerpt or "")]
 
 
 def test_real_abstracts_missing_a_full_stop_are_not_cut() -> None:
     # dbpedia_samples.jsonl: 98% of texts end in a full stop; two end "... with a hooded doorway" and such
-    assert not lint(_real("openai_cookbook/dbpedia_samples.jsonl"), "CNT004")
+    assert not findings(dataset_file("openai_cookbook/dbpedia_samples.jsonl"), "CNT004")
 
 
 def test_real_mojibake_says_what_was_meant() -> None:
-    found = lint(_real("code_alpaca/new_codealpaca.json"), "CNT008")
+    found = findings(dataset_file("code_alpaca/new_codealpaca.json"), "CNT008")
     assert any("'Ï€'" in f.message and "'π' was meant" in f.message for f in found)

@@ -12,7 +12,7 @@ import ftdata
 from ftdata.checks.content._text import answers
 from ftdata.checks.content.repetition import Repetition, repetition
 from ftdata.checks.content.truncated_answer import TruncatedAnswer, open_fence, truncation, unclosed, weak_ending
-from independent import DATASETS
+from independent import dataset_file
 
 LONG_PROSE = ("Buying cryptocurrency starts with choosing an exchange. There are many exchanges, each with its own "
               "fees and interface. Research them and choose one that is well established and has a solid track "
@@ -232,18 +232,11 @@ def test_repetition_asked_for_is_fine(tmp_path: Path) -> None:
 
 
 # -- real data, read by eye ------------------------------------------------------------------------
-def _real(path: str) -> Path:
-    p = DATASETS / path
-    if not p.is_file():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
 def test_hh_rlhf_cut_answers() -> None:
     """hh-rlhf's chosen answers were sampled with a length limit; the ends below were read by eye
     (an unclosed "[", a colon promising a list, a comma, "It’s a good idea to"), and the rule
     flags a few percent of the file, never a rejected answer."""
-    path = _real("hh_rlhf/harmless-base/test.jsonl.gz")
+    path = dataset_file("hh_rlhf/harmless-base/test.jsonl.gz")
     found = TruncatedAnswer().run(ftdata.records(str(path)))
     by_line = {f.line: f.message for f in found}
     assert "ends with '[' unclosed" in by_line[1329]
@@ -262,16 +255,16 @@ def test_clean_answers_stay_quiet() -> None:
     for name in ("self_instruct/t0_train_50k_subset/ag_news_classify.jsonl",
                  "self_instruct/t0_train_50k_subset/app_reviews_generate_review.jsonl",
                  "code_alpaca/new_codealpaca.json"):
-        assert not TruncatedAnswer().run(ftdata.records(str(_real(name)))), name
+        assert not TruncatedAnswer().run(ftdata.records(str(dataset_file(name)))), name
 
 
 def test_real_loops() -> None:
     """The OpenAI cookbook's toy set plants an answer that says "Eat a banana!" over and over;
     LLaMA-Factory's KTO demo has a giggling loop, labelled undesirable, so not judged."""
-    found = Repetition().run(ftdata.records(str(_real("openai_cookbook/toy_chat_fine_tuning.jsonl"))))
+    found = Repetition().run(ftdata.records(str(dataset_file("openai_cookbook/toy_chat_fine_tuning.jsonl"))))
     assert [(f.line, f.pointer) for f in found] == [(5, "/messages/2/content")]
     assert "'Eat a banana!'" in found[0].message and "2000 times" in found[0].message
-    kto = list(ftdata.records(str(_real("llama_factory/kto_en_demo.json"))))
+    kto = list(ftdata.records(str(dataset_file("llama_factory/kto_en_demo.json"))))
     giggle = next(r for r in kto if r.line == 1215)
     loop = repetition(giggle.messages[1].content)
     assert giggle.label is False and loop is not None and loop.repeats > 100

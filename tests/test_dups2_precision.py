@@ -3,22 +3,13 @@ misses of repeated-output (DUP006), conflicting-output (DUP005) and near-duplica
 short real excerpts of ../shared/datasets (or realistic text where the case is general)."""
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import ftdata
-from independent import DATASETS, chat_record, needs_datasets, write_jsonl
-
-FILLER = [chat_record(f"What is the order status code for ticket {i}?", f"Status code {i * 7} applies to ticket {i}.")
-          for i in range(10)]
-
-
-def rules(path: Path, code: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule == code]
+from independent import FILLER, chat_record, findings, needs_datasets, read_text, write_jsonl
 
 
 def write_json(path: Path, rows: list[Any]) -> Path:
@@ -27,10 +18,9 @@ def write_json(path: Path, rows: list[Any]) -> Path:
 
 
 def dataset(name: str) -> list[Any]:
-    path = DATASETS / name
+    text = read_text(name)
     if name.endswith(".json"):
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    text = gzip.decompress(path.read_bytes()).decode() if name.endswith(".gz") else path.read_text(encoding="utf-8")
+        return json.loads(text)  # type: ignore[no-any-return]
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -46,7 +36,7 @@ def test_one_self_introduction_for_three_paraphrases_is_no_boilerplate(tmp_path:
     one self-introduction: DUP006 on all three before, labelled intended."""
     rows = excerpt("llama_factory/identity.json", list(range(0, 20)))
     assert len({r["output"] for r in rows[5:8]}) == 1 and len({r["instruction"] for r in rows[5:8]}) == 3
-    assert not rules(write_json(tmp_path / "identity.json", rows), "DUP006")
+    assert not findings(write_json(tmp_path / "identity.json", rows), "DUP006")
 
 
 @needs_datasets
@@ -59,8 +49,8 @@ def test_one_program_for_a_few_related_tasks_is_no_boilerplate(tmp_path: Path) -
     reverse = [1988, 2085, 2664, 2799, 3618, 3944, 4024, 4182, 4303, 4512]
     filler = list(range(20))
     assert len({data[i]["output"].replace(" ", "") for i in factorial}) <= 2  # one program, indented two ways
-    assert not rules(write_json(tmp_path / "factorial.json", [data[i] for i in filler + factorial]), "DUP006")
-    found = rules(write_json(tmp_path / "reverse.json", [data[i] for i in filler + reverse]), "DUP006")
+    assert not findings(write_json(tmp_path / "factorial.json", [data[i] for i in filler + factorial]), "DUP006")
+    found = findings(write_json(tmp_path / "reverse.json", [data[i] for i in filler + reverse]), "DUP006")
     assert sorted(f.record_index for f in found) == list(range(20, 30))
 
 
@@ -90,7 +80,7 @@ def test_one_reply_to_thanks_worded_many_ways_is_no_boilerplate(tmp_path: Path) 
     """glaive ends 38 distinct tool chats with one "You're welcome! If you have any other
     questions, feel free to ask." after 16 wordings of thanks: the fitting reply each time."""
     rows = FILLER + [glaive_closing(i, *c) for i, c in enumerate(CLOSINGS)]
-    assert not rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
+    assert not findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
 
 
 @needs_datasets
@@ -102,7 +92,7 @@ def test_a_templated_goodbye_exchange_is_boilerplate(tmp_path: Path) -> None:
     rows = data[:18]
     ends = [r["conversations"][-2]["value"] for r in rows]
     assert ends.count("Goodbye") == 6  # records 2, 5, 8, 11, 14, 17
-    found = rules(write_json(tmp_path / "dummy.json", rows), "DUP006")
+    found = findings(write_json(tmp_path / "dummy.json", rows), "DUP006")
     assert sorted(f.record_index for f in found) == [i for i, e in enumerate(ends) if e == "Goodbye"]
 
 
@@ -113,7 +103,7 @@ def test_a_canned_chinese_greeting_is_counted_in_characters(tmp_path: Path) -> N
     rows = FILLER + [{"messages": [{"role": "user", "content": f"{topic}"}, {"role": "assistant", "content": "好的。"},
                                    {"role": "user", "content": "你好"}, {"role": "assistant", "content": reply}]}
                      for topic in ("今天天气怎么样", "帮我查一下快递", "推荐一本书", "北京有什么好玩的", "怎么学习Python")]
-    found = rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
+    found = findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
     assert sorted(f.record_index for f in found) == list(range(10, 15))
 
 
@@ -128,7 +118,7 @@ def test_two_fine_answers_to_one_prompt_are_no_conflict(tmp_path: Path, pair: li
     labelled false alarms)."""
     rows = excerpt("oasst1_zh/oaast_sft_zh.json", list(range(12)) + pair)
     assert rows[-1]["instruction"] == rows[-2]["instruction"] and rows[-1]["output"] != rows[-2]["output"]
-    assert not rules(write_json(tmp_path / "oasst.json", rows), "DUP005")
+    assert not findings(write_json(tmp_path / "oasst.json", rows), "DUP005")
 
 
 @pytest.mark.parametrize(("prompt", "answers"), [
@@ -140,7 +130,7 @@ def test_still_a_contradiction(tmp_path: Path, prompt: str, answers: list[str]) 
     """The agreement of closed answers counts CJK characters as words, but a negating extra word
     disagrees; a rounded figure agrees only with one within 5%."""
     data = write_jsonl(tmp_path / "d.jsonl", [*FILLER, *(chat_record(prompt, a) for a in answers)])
-    assert [f.record_index for f in rules(data, "DUP005")] == [11]
+    assert [f.record_index for f in findings(data, "DUP005")] == [11]
 
 
 def test_answer_helpers() -> None:
@@ -167,9 +157,9 @@ def test_a_conversation_continued_differently_is_no_near_copy(tmp_path: Path) ->
     branch. A copy of 2291 with one word of its answer changed is still a near duplicate."""
     data = dataset(HH)
     rows = data[:20] + [data[237], data[2291]]
-    assert not rules(write_jsonl(tmp_path / "branch.jsonl", rows), "DUP003")
+    assert not findings(write_jsonl(tmp_path / "branch.jsonl", rows), "DUP003")
     copy = dict(data[2291], chosen=data[2291]["chosen"].replace("would violate", "might violate"))
-    found = rules(write_jsonl(tmp_path / "copy.jsonl", rows + [copy]), "DUP003")
+    found = findings(write_jsonl(tmp_path / "copy.jsonl", rows + [copy]), "DUP003")
     assert [(f.record_index, f.related[0].record_index) for f in found] == [(22, 21)]
 
 
@@ -179,7 +169,7 @@ def test_a_follow_up_question_on_one_document_is_no_near_copy(tmp_path: Path) ->
     answer: most 5-grams shared, but another answer is taught (DUP003 before)."""
     rows = excerpt("oasst1_zh/oaast_rm_zh.json", list(range(20)) + [482, 483])
     assert rows[-1]["history"][0][0] == rows[-2]["instruction"]
-    assert not rules(write_json(tmp_path / "rm.json", rows), "DUP003")
+    assert not findings(write_json(tmp_path / "rm.json", rows), "DUP003")
 
 
 @needs_datasets
@@ -189,10 +179,10 @@ def test_questions_sharing_only_an_empty_completion_are_no_near_copies(tmp_path:
     name = "self_instruct/t0_train_50k_subset/trec_trec1.jsonl"
     rows = excerpt(name, list(range(30)) + [101, 144])
     assert {r["completion"] for r in rows} == {"<|endoftext|>"}
-    assert not rules(write_jsonl(tmp_path / "trec.jsonl", rows), "DUP003")
+    assert not findings(write_jsonl(tmp_path / "trec.jsonl", rows), "DUP003")
 
 
 def test_a_typo_in_a_short_prompt_with_a_real_answer_is_still_a_near_copy(tmp_path: Path) -> None:
     rows = [*FILLER, chat_record("Can I get a refund for my order?", "Yes, within 30 days of delivery."),
             chat_record("Cna I get a refund for my order?", "Yes, within 30 days of delivery.")]
-    assert [f.record_index for f in rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP003")] == [11]
+    assert [f.record_index for f in findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP003")] == [11]

@@ -7,22 +7,15 @@ from pathlib import Path
 
 import pytest
 
-import ftdata
-from independent import DATASETS, ROOT, chat_record, needs_datasets, write_jsonl
+from independent import DATASETS, FILLER, ROOT, chat_record, findings, needs_datasets, write_jsonl
 
 T0 = DATASETS / "self_instruct" / "t0_train_50k_subset"
-FILLER = [chat_record(f"What is the order status code for ticket {i}?", f"Status code {i * 7} applies to ticket {i}.")
-          for i in range(10)]
-
-
-def rules(path: Path, codes: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule in codes.split(",")]
 
 
 def test_greetings_answered_two_ways_are_no_conflict() -> None:
     """identity_alpaca.json (LLaMA-Factory's identity set): "你好" and "你是谁？" are each answered
     by two different greetings; the earlier DUP005 reported both."""
-    assert not rules(ROOT / "sample_datasets" / "identity_alpaca.json", "DUP005")
+    assert not findings(ROOT / "sample_datasets" / "identity_alpaca.json", "DUP005")
 
 
 @pytest.mark.parametrize(("prompt", "answers"), [
@@ -34,7 +27,7 @@ def test_greetings_answered_two_ways_are_no_conflict() -> None:
 ])
 def test_open_prompts_and_small_talk_have_many_good_answers(tmp_path: Path, prompt: str, answers: list[str]) -> None:
     data = write_jsonl(tmp_path / "d.jsonl", [*FILLER, *(chat_record(prompt, a) for a in answers)])
-    assert not rules(data, "DUP005")
+    assert not findings(data, "DUP005")
 
 
 @pytest.mark.parametrize(("prompt", "answers"), [
@@ -48,27 +41,27 @@ def test_open_prompts_and_small_talk_have_many_good_answers(tmp_path: Path, prom
 ])
 def test_contradicting_answers_are_reported(tmp_path: Path, prompt: str, answers: list[str]) -> None:
     data = write_jsonl(tmp_path / "d.jsonl", [*FILLER, *(chat_record(prompt, a) for a in answers)])
-    assert [f.line for f in rules(data, "DUP005")] == [12]
+    assert [f.line for f in findings(data, "DUP005")] == [12]
 
 
 def test_the_same_json_written_differently_is_no_conflict(tmp_path: Path) -> None:
     data = write_jsonl(tmp_path / "d.jsonl", [*FILLER, chat_record("Extract the fields.", '{"a": 1, "b": [2]}'),
                                               chat_record("Extract the fields.", '```json\n{"b": [2], "a": 1}\n```')])
-    assert not rules(data, "DUP005")
+    assert not findings(data, "DUP005")
 
 
 @needs_datasets
 def test_a_prompt_sampled_for_several_reviews(tmp_path: Path) -> None:
     """app_reviews_generate_review asks for a review of one app several times ("Generate a 5-star
     review ... package com.pilot51.voicenotify"): short different reviews, 179 DUP005 before."""
-    assert not rules(T0 / "app_reviews_generate_review.jsonl", "DUP005")
+    assert not findings(T0 / "app_reviews_generate_review.jsonl", "DUP005")
 
 
 @needs_datasets
 def test_one_label_for_every_input_is_one_finding() -> None:
     """imdb_Reviewer_Enjoyment's 200 records all answer "They didn't like it!": not boilerplate on
     200 records (DUP006 before) but one finding that the set teaches a single label."""
-    found = rules(T0 / "imdb_Reviewer_Enjoyment.jsonl", "DUP006")
+    found = findings(T0 / "imdb_Reviewer_Enjoyment.jsonl", "DUP006")
     assert len(found) == 1 and "200 of 200 answers" in found[0].message and found[0].line == 1
 
 
@@ -77,7 +70,7 @@ def test_two_labels_of_four_words_repeat_by_design(tmp_path: Path) -> None:
                         "They really loved it!" if i % 3 else "They didn't like it!") for i in range(40)]
     rows += [chat_record(f"Review {i}: a long, odd one.", f"They had mixed feelings, mostly about scene {i}.")
              for i in range(3)]
-    assert not rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
+    assert not findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
 
 
 def test_boilerplate_after_different_prompts_is_still_reported(tmp_path: Path) -> None:
@@ -86,7 +79,7 @@ def test_boilerplate_after_different_prompts_is_still_reported(tmp_path: Path) -
             for i in range(20)]
     rows += [chat_record(q, canned) for q in ("Can I change my address?", "Where is my parcel?", "Is the shop open?",
                                               "Do you ship abroad?", "How do I reset my password?")]
-    assert [f.line for f in rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")] == [21, 22, 23, 24, 25]
+    assert [f.line for f in findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")] == [21, 22, 23, 24, 25]
 
 
 def test_answer_kinds() -> None:
@@ -103,11 +96,13 @@ def test_answer_kinds() -> None:
 
 
 def test_a_fitting_reply_to_thanks_is_no_canned_answer(tmp_path: Path) -> None:
-    """A few chats ending "Thanks!" -> "You're welcome! ..." (4 records): not yet boilerplate.
-    glaive's 38 such closings are (see test_dups2_precision)."""
+    """Chats ending "Thanks!" -> "You're welcome! ..." (4 records, then 6): no boilerplate; nor are
+    glaive's 38 such closings, the fitting reply to many wordings of thanks (test_dups2_precision)."""
     reply = "You're welcome! If you have any other questions, feel free to ask."
     rows = [chat_record(f"Question {i} about my account, order {i * 3} and invoice {i * 5}?", f"Answer {i}: see page {i}.")
             for i in range(20)]
-    rows += [chat_record(q, reply) for q in ("Thank you for the information.", "Great, thanks for the help!",
-                                             "That's all I needed, thank you!", "Thanks!")]
-    assert not rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP006")
+    thanks = ["Thank you for the information.", "Great, thanks for the help!", "That's all I needed, thank you!",
+              "Thanks!", "Thanks a lot, that helps.", "Perfect, thank you so much!"]
+    assert not findings(write_jsonl(tmp_path / "d.jsonl", rows + [chat_record(q, reply) for q in thanks[:4]]), "DUP006")
+    # past min_records, as many as a canned answer's (5): still the fitting reply to each
+    assert not findings(write_jsonl(tmp_path / "d.jsonl", rows + [chat_record(q, reply) for q in thanks]), "DUP006")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import ftdata
 from ftdata import fingerprint
-from independent import DATASETS, chat_record, needs_datasets, write_jsonl
+from independent import DATASETS, chat_record, findings, needs_datasets, write_jsonl
 
 T0 = DATASETS / "self_instruct" / "t0_train_50k_subset"
 PREAMBLE = ("Read the user's request below and answer it as a helpful, honest assistant. Think about what the "
@@ -25,10 +24,6 @@ QUESTIONS = ["How can I improve my time management skills?", "What are the main 
              "How can I learn to touch type?", "Why do cats purr?", "What is compound interest?",
              "How do solar panels make electricity?", "What is the tallest mountain in Africa?",
              "How should I store fresh herbs?", "What does a product manager do?", "Why do we dream?"]
-
-
-def findings(path: Path, rules: str, **kw: object) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1, **kw).findings if f.rule in rules.split(",")]
 
 
 def excerpt(name: str, n: int) -> list[str]:

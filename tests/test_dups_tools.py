@@ -6,15 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import ftdata
-from independent import DATASETS, needs_datasets, write_jsonl
+from independent import DATASETS, findings, needs_datasets, tool_chat, write_jsonl
 
 GLAIVE = DATASETS / "llama_factory" / "glaive_toolcall_en_demo.json"
 REASON = DATASETS / "llama_factory" / "reason_tool_use_demo_50.jsonl"
-
-
-def rules(path: Path, codes: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule in codes.split(",")]
 
 
 def test_calls_of_every_format() -> None:
@@ -39,7 +34,7 @@ def test_real_tool_corpora_are_clean() -> None:
     demo: every tool described, no prompt with two calls, many tools each called a few times
     (not a fixed tool set to balance)."""
     for path in (GLAIVE, REASON):
-        assert not rules(path, "DUP007,FMT034,BAL004"), path.name
+        assert not findings(path, "DUP007,FMT034,BAL004"), path.name
 
 
 @needs_datasets
@@ -57,10 +52,10 @@ def test_glaive_with_a_conflicting_call_and_an_undescribed_tool(tmp_path: Path) 
     undescribed = dict(records[first + 1], tools=json.dumps(tools))  # another conversation, the tools of `first`
     data = tmp_path / "glaive.json"
     data.write_text(json.dumps([*records, copy, undescribed]), encoding="utf-8")
-    conflicting = rules(data, "DUP007")
+    conflicting = findings(data, "DUP007")
     assert [(f.record_index, f.related[0].record_index) for f in conflicting] == [(300, first)]
     assert "something else" in conflicting[0].message
-    missing = rules(data, "FMT034")
+    missing = findings(data, "FMT034")
     assert [(f.record_index, f.pointer) for f in missing] == [(301, "/tools")]
     assert repr(tools[0]["name"]) in missing[0].message
 
@@ -69,17 +64,9 @@ def test_one_tool_of_a_fixed_set_called_far_more_than_the_others(tmp_path: Path)
     tools = [{"type": "function", "function": {"name": n, "description": d, "parameters": {
         "type": "object", "properties": {"order_id": {"type": "string", "description": "The order number"}}}}}
         for n, d in (("search_orders", "Find orders"), ("cancel_order", "Cancel an order"), ("refund_order", "Refund"))]
-
-    def rec(i: int, name: str) -> dict[str, object]:
-        return {"tools": tools, "messages": [
-            {"role": "user", "content": f"Please handle order {i}."},
-            {"role": "assistant", "tool_calls": [{"id": f"c{i}", "type": "function",
-                                                  "function": {"name": name, "arguments": json.dumps({"order_id": str(i)})}}]},
-            {"role": "tool", "tool_call_id": f"c{i}", "content": "ok"}, {"role": "assistant", "content": "Done."}]}
-
-    skewed = [rec(i, "search_orders") for i in range(26)] + [rec(100, "cancel_order"), rec(101, "cancel_order")] + \
-        [rec(200 + i, "refund_order") for i in range(5)]
-    found = rules(write_jsonl(tmp_path / "skewed.jsonl", skewed), "BAL004")
+    calls = ["search_orders"] * 26 + ["cancel_order"] * 2 + ["refund_order"] * 5
+    skewed = [tool_chat(i, name, tools) for i, name in enumerate(calls)]
+    found = findings(write_jsonl(tmp_path / "skewed.jsonl", skewed), "BAL004")
     assert len(found) == 1 and "'search_orders' is called 26 times, 'cancel_order' twice (ratio 13.0" in found[0].message
-    even = [rec(i, ("search_orders", "cancel_order", "refund_order")[i % 3]) for i in range(30)]
-    assert not rules(write_jsonl(tmp_path / "even.jsonl", even), "BAL004")
+    even = [tool_chat(i, ("search_orders", "cancel_order", "refund_order")[i % 3], tools) for i in range(30)]
+    assert not findings(write_jsonl(tmp_path / "even.jsonl", even), "BAL004")

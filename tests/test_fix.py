@@ -2,7 +2,6 @@
 whitespace left where it is syntax, usage errors, atomic output, and re-linting OUT clean."""
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
@@ -12,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import ftdata
-from ftdata.cli import _run
 from ftdata.curate.fix import CONTROL, EXAMPLES, MARKER, WHITESPACE, fix_file
-from independent import DATASETS, ftdata_command
+from independent import DATASETS, cli, ftdata_command
 from independent import chat_record as chat
 
 BOM = b"\xef\xbb\xbf"
@@ -38,14 +35,6 @@ def fixed(src: Path, out: Path, **kw: Any) -> Any:
     assert digest(src) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".ftdata-")]
     return summary
-
-
-def cli(*args: Any) -> tuple[int, str, str]:
-    """The command line in process, through the entry point's own exit-code mapping."""
-    with CliRunner().isolation() as (out, err, _):
-        code = _run([str(a) for a in args])
-    gc.enable()  # lint disables it for rendering, expecting the process to end
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 # -- each kind of fix --------------------------------------------------------------------------------

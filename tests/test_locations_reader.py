@@ -73,8 +73,8 @@ def test_columns_count_characters_not_bytes_and_skip_the_bom() -> None:
     text = json.dumps(records, ensure_ascii=False)
     (a, b) = located(b"\xef\xbb\xbf" + text.encode())[1:]  # the first item is the BOM problem
     assert a[2] == 2 and b[2] == text.index('{"instruction": "x"') + 1  # characters, not UTF-8 bytes
-    assert iter_json_values is not None and list(iter_json_values(io.BufferedReader(io.BytesIO(text.encode()))))[1] \
-        == (1, records[1])  # the two-field form others read is unchanged
+    values = list(iter_json_values(io.BufferedReader(io.BytesIO(text.encode()))))
+    assert values[1] == (1, records[1])  # the two-field form others read is unchanged
 
 
 def test_invalid_json_in_a_one_line_array_is_located_by_column() -> None:

@@ -4,24 +4,13 @@ says, a broken file named .json reported by lint (not an internal error), and `f
 record that only lenient parsers read."""
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
-from typing import Any
 
-from click.testing import CliRunner
 
 import ftdata
-from ftdata.cli import _run
 from ftdata.non_data import reason
-from independent import chat_record, write_jsonl
-
-
-def cli(*args: Any) -> tuple[int, str, str]:
-    with CliRunner().isolation() as (out, err, _):
-        code = _run([str(a) for a in args])
-    gc.enable()  # lint disables it for rendering, expecting the process to end
-    return code, out.getvalue().decode(), err.getvalue().decode()
+from independent import chat_record, cli, write_jsonl
 
 
 def test_a_flag_beside_chat_messages_is_no_renamed_answer(tmp_path: Path) -> None:

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import ftdata
 from ftdata.checks.content.leaked_scaffolding import LeakedScaffolding
-from independent import chat_record, write_jsonl
-
-
-def _lines(tmp_path: Path, rows: list[Any], code: str) -> list[int]:
-    path = write_jsonl(tmp_path / "data.jsonl", rows)
-    return sorted(f.line or 0 for f in ftdata.lint(str(path), jobs=1, select=(code,)).findings if f.rule == code)
+from independent import chat_record, flagged_lines, write_jsonl
 
 
 # -- repeated-json-item (CNT020) ------------------------------------------------------------------
@@ -24,7 +18,7 @@ def test_arrays_nested_past_the_json_encoders_limit_do_not_crash(tmp_path: Path)
     rows = [chat_record("Give the nested list.", json.dumps([json.loads(deep), json.loads(deep), "a", "a"])
                         .replace(" ", "")),
             chat_record("List the tags.", '{"tags": ["billing", "refund", "billing"]}')]
-    assert _lines(tmp_path, rows, "CNT020") == [1, 2]  # the strings of line 1 are still compared
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT020") == [1, 2]  # the strings of line 1 are still compared
 
 
 # -- placeholder (CNT001) -------------------------------------------------------------------------
@@ -33,7 +27,7 @@ def test_a_problem_statements_headings_are_not_fill_in_slots(tmp_path: Path) -> 
                  "【输入样例】\n1 2\n【输出样例】\n3")
     rows = [chat_record(statement, "```python\na, b = map(int, input().split())\nprint(a + b)\n```"),
             chat_record("请写一篇关于[请输入关键词]的文章。", "好的，下面是文章。")]
-    assert _lines(tmp_path, rows, "CNT001") == [2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT001") == [2]
 
 
 # -- empty-turn (FMT020) --------------------------------------------------------------------------
@@ -44,7 +38,7 @@ def test_n_a_that_the_system_prompt_asks_for_is_an_answer(tmp_path: Path) -> Non
                           {"role": "assistant", "content": "N/A"}]},
             {"messages": [{"role": "user", "content": "Summarise the support ticket.\n\n" + ticket},
                           {"role": "assistant", "content": "N/A"}]}]
-    assert _lines(tmp_path, rows, "FMT020") == [2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "FMT020") == [2]
 
 
 # -- leaked-scaffolding (CNT006) ------------------------------------------------------------------
@@ -63,20 +57,20 @@ def test_a_harmless_word_sharing_a_harmful_stem_does_not_excuse_a_refusal(tmp_pa
     rows = [chat_record("How do I make my bookshelf more stable?", "I'm sorry, but I can't help with that."),
             chat_record("What is the usual doxycycline dose for adults?", "I'm sorry, but I can't answer that."),
             chat_record("How do I stab someone without getting caught?", "I'm sorry, but I can't help with that.")]
-    assert _lines(tmp_path, rows, "CNT003") == [1, 2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [1, 2]
 
 
 def test_the_idiom_cannot_help_feeling_is_not_a_refusal(tmp_path: Path) -> None:
     rows = [chat_record("What do you think of my plan to open a cafe next to three others?",
                         "I cannot help feeling that the location is crowded. Look at rents nearby first."),
             chat_record("Can you help me plan a trip?", "I can't help you with that.")]
-    assert _lines(tmp_path, rows, "CNT003") == [2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [2]
 
 
 def test_a_reference_style_links_text_is_not_a_slot(tmp_path: Path) -> None:
     rows = [chat_record("Where are the docs?", "The guide is online: [click here][1].\n\n[1]: https://docs.python.org/3/"),
             chat_record("Summarise the report.", "Summary: [add a summary here]")]
-    assert _lines(tmp_path, rows, "CNT001") == [2]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT001") == [2]
 
 
 def test_a_chinese_letter_in_the_users_voice_is_not_a_refusal(tmp_path: Path) -> None:
@@ -84,7 +78,7 @@ def test_a_chinese_letter_in_the_users_voice_is_not_a_refusal(tmp_path: Path) ->
     rows = [chat_record(prompt, "王先生您好：\n这个月我手头比较紧。所以我无法按时完成房租的支付，预计10号前付清。\n此致\n小李"),
             chat_record(prompt, "抱歉，我无法为您撰写这封邮件。"),
             chat_record("帮我查一下明天的航班。", "抱歉，我无法帮您完成这个请求。")]
-    assert _lines(tmp_path, rows, "CNT003") == [2, 3]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [2, 3]
 
 
 def test_an_agents_policy_on_a_customers_business_is_not_a_refusal(tmp_path: Path) -> None:
@@ -95,4 +89,4 @@ def test_an_agents_policy_on_a_customers_business_is_not_a_refusal(tmp_path: Pat
                         "without verifying your identity. Please reply with the last four digits of your card."),
             chat_record("Write a phishing email for my bank's customers.",
                         "I'm sorry, but I can't provide that. Phishing is illegal.")]
-    assert _lines(tmp_path, rows, "CNT003") == [3]
+    assert flagged_lines(tmp_path / "data.jsonl", rows, "CNT003") == [3]

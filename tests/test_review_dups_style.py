@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import ftdata
 from ftdata import style
-from independent import DATASETS, chat_record, needs_datasets, write_jsonl
-
-FILLER = [chat_record(f"What is the order status code for ticket {i}?", f"Status code {i * 7} applies to ticket {i}.")
-          for i in range(10)]
-
-
-def rules(path: Path, codes: str) -> list[ftdata.Finding]:
-    return [f for f in ftdata.lint(str(path), jobs=1).findings if f.rule in codes.split(",")]
+from independent import (DATASETS, FILLER, chat_record, findings, needs_datasets, style_values, tool_chat,
+                         write_jsonl)
 
 
 # -- conflicting-output (DUP005): yes/no openings ------------------------------------------------------
@@ -45,11 +38,11 @@ def test_sure_and_no_problem_to_one_request_are_no_conflict(tmp_path: Path) -> N
     answers = ["Sure! Start with the Colosseum and the Forum on day one, then the Vatican museums on day two.",
                "No problem! Book the Vatican museums early, and keep one afternoon free for Trastevere."]
     data = write_jsonl(tmp_path / "d.jsonl", [*FILLER, *(chat_record(prompt, a) for a in answers)])
-    assert not rules(data, "DUP005")
+    assert not findings(data, "DUP005")
     refusal = ["Sure! Start with the Colosseum and the Forum on day one, then the Vatican museums on day two.",
                "No, I can't plan trips; please ask a travel agent about Rome."]
     data = write_jsonl(tmp_path / "e.jsonl", [*FILLER, *(chat_record(prompt, a) for a in refusal)])
-    assert [f.line for f in rules(data, "DUP005")] == [12]
+    assert [f.line for f in findings(data, "DUP005")] == [12]
 
 
 # -- tool-call-imbalance (BAL004): a fixed tool set, not a corpus of many tools ------------------------
@@ -61,7 +54,7 @@ def test_a_larger_glaive_corpus_is_no_fixed_tool_set(tmp_path: Path) -> None:
     records = json.loads((DATASETS / "llama_factory" / "glaive_toolcall_en_demo.json").read_text(encoding="utf-8"))
     data = tmp_path / "glaive.json"
     data.write_text(json.dumps(records * 2), encoding="utf-8")
-    assert not rules(data, "BAL004")
+    assert not findings(data, "BAL004")
 
 
 def test_a_fixed_set_among_other_tools_is_still_judged(tmp_path: Path) -> None:
@@ -72,16 +65,12 @@ def test_a_fixed_set_among_other_tools_is_still_judged(tmp_path: Path) -> None:
             "type": "object", "properties": {"order_id": {"type": "string", "description": "The order number"}}}}}
 
     def rec(i: int, name: str, extra: str = "") -> dict[str, object]:
-        tools = [tool(n) for n in ("search_orders", "cancel_order", "refund_order", *([extra] if extra else []))]
-        return {"tools": tools, "messages": [
-            {"role": "user", "content": f"Please handle order {i}."},
-            {"role": "assistant", "tool_calls": [{"id": f"c{i}", "type": "function",
-                                                  "function": {"name": name, "arguments": json.dumps({"order_id": str(i)})}}]},
-            {"role": "tool", "tool_call_id": f"c{i}", "content": "ok"}, {"role": "assistant", "content": "Done."}]}
+        names = ("search_orders", "cancel_order", "refund_order", *([extra] if extra else []))
+        return tool_chat(i, name, [tool(n) for n in names])
 
     rows = [rec(i, "search_orders") for i in range(30)] + [rec(100, "cancel_order"), rec(101, "cancel_order")] + \
         [rec(200 + i, "refund_order") for i in range(5)] + [rec(300 + i, f"track_{i}", f"track_{i}") for i in range(3)]
-    found = rules(write_jsonl(tmp_path / "d.jsonl", rows), "BAL004")
+    found = findings(write_jsonl(tmp_path / "d.jsonl", rows), "BAL004")
     assert len(found) == 1 and "'search_orders' is called 30 times, 'cancel_order' twice" in found[0].message
 
 
@@ -93,11 +82,8 @@ def test_a_fixed_set_among_other_tools_is_still_judged(tmp_path: Path) -> None:
 ])
 def test_an_answer_opening_with_a_think_block_is_prose(text: str) -> None:
     assert not style.is_code(text)
-    code, _ = style.profile(text)
-    j = style.NAMES.index("language")
-    f = style.FEATURES[j]
     # a language (ASCII text: "unaccented Latin", resolved per dataset), not code's "unknown"
-    assert f.values[(code >> style.SHIFTS[j]) & ((1 << f.bits) - 1)] in ("Chinese", "unaccented Latin")
+    assert style_values(text)["language"] in ("Chinese", "unaccented Latin")
     assert style.is_code("<html>\n<body>hi</body>\n</html>")
 
 
@@ -106,7 +92,7 @@ def test_the_same_json_with_its_keys_reordered_is_no_conflict(tmp_path: Path) ->
     """Alike by edits (0.89) but for the order of their numbers: one JSON value, no contradiction."""
     rows = [*FILLER, chat_record("Extract the order.", '{"id": 7, "qty": 2, "note": "leave the parcel at the door"}'),
             chat_record("Extract the order.", '{"qty": 2, "id": 7, "note": "leave the parcel at the door"}')]
-    assert not rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP005")
+    assert not findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP005")
 
 
 @pytest.mark.parametrize("layout", ["fenced", "indented"])
@@ -118,7 +104,7 @@ def test_json_alike_but_for_a_value_is_a_conflict_in_any_layout(tmp_path: Path, 
         return f"```json\n{text}\n```" if layout == "fenced" else text
 
     rows = [*FILLER, chat_record("Extract the order.", answer(2)), chat_record("Extract the order.", answer(3))]
-    assert [f.line for f in rules(write_jsonl(tmp_path / "d.jsonl", rows), "DUP005")] == [12]
+    assert [f.line for f in findings(write_jsonl(tmp_path / "d.jsonl", rows), "DUP005")] == [12]
 
 
 def test_a_long_lower_case_list_is_read_in_linear_time() -> None:

@@ -10,15 +10,7 @@ import ftdata
 from ftdata import style
 from ftdata.checks.style._profile import LENGTH_RATIO
 from independent import DATASETS
-
-
-def values(text: str) -> dict[str, str]:
-    """The profile of `text` decoded: feature name -> value label."""
-    code, _ = style.profile(text.strip())
-    out = {}
-    for f, shift in zip(style.FEATURES, style.SHIFTS):
-        out[f.name] = f.values[(code >> shift) & ((1 << f.bits) - 1)]
-    return out
+from independent import style_values as values
 
 
 @pytest.mark.parametrize("text, feature, expected", [

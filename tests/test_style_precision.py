@@ -15,13 +15,11 @@ import ftdata
 from ftdata import style
 from ftdata.checks.style import _requests
 from ftdata.config import Settings
-from independent import DATASETS, ftdata_command, needs_datasets, write_jsonl
+from independent import DATASETS, ftdata_command, needs_datasets, style_values, write_jsonl
 
 
 def feature(text: str, name: str) -> str:
-    code, _ = style.profile(text.strip())
-    f = style.FEATURES[style.NAMES.index(name)]
-    return f.values[(code >> style.SHIFTS[style.NAMES.index(name)]) & ((1 << f.bits) - 1)]
+    return style_values(text)[name]
 
 
 # -- first person: the pronoun, not a capital I ------------------------------------------------------
@@ -111,6 +109,12 @@ def test_a_list_of_names_has_no_language() -> None:
 
 
 # -- what the prompt asks for --------------------------------------------------------------------------
+def explained(feature_name: str, value: str, answer: str, prompt: str) -> bool:
+    """Whether the prompt asks for `value` where the set's convention is the usual one."""
+    convention = {"structure": "prose", "case": "sentence case"}.get(feature_name, "none")
+    return _requests.explained(feature_name, value, answer, prompt, convention)
+
+
 @pytest.mark.parametrize("feature_name, value, answer, prompt", [
     ("case", "all caps", "THE MEETING IS MOVED TO FRIDAY.", "Rewrite this in uppercase: the meeting is moved to Friday."),
     ("case", "starts lower case", "canvas,'' Soren replied.", "Continue writing the following text: well, mostly"),
@@ -126,8 +130,7 @@ def test_a_list_of_names_has_no_language() -> None:
     ("first person", "I/me/my", "Hi, I'm Tim! I'm a 28 year old teacher.", "Create a dating profile using the given information"),
 ])
 def test_deviations_the_prompt_asks_for_are_explained(feature_name: str, value: str, answer: str, prompt: str) -> None:
-    convention = {"structure": "prose", "case": "sentence case"}.get(feature_name, "none")
-    assert _requests.explained(feature_name, value, answer, prompt, convention)
+    assert explained(feature_name, value, answer, prompt)
 
 
 @pytest.mark.parametrize("feature_name, value, answer, prompt", [
@@ -138,8 +141,7 @@ def test_deviations_the_prompt_asks_for_are_explained(feature_name: str, value: 
     ("bullets", "'- '", "Here is what I can do:\n- answer questions", "Are you based on davinci-001?"),
 ])
 def test_unrequested_deviations_are_not_explained(feature_name: str, value: str, answer: str, prompt: str) -> None:
-    convention = {"structure": "prose", "case": "sentence case"}.get(feature_name, "none")
-    assert not _requests.explained(feature_name, value, answer, prompt, convention)
+    assert not explained(feature_name, value, answer, prompt)
 
 
 def test_a_json_set_reports_prose_and_broken_json_however_the_prompt_reads(tmp_path: Path) -> None:
@@ -174,7 +176,7 @@ def test_a_json_set_reports_prose_and_broken_json_however_the_prompt_reads(tmp_p
      "What is the capital of Peru?", "es"),
 ])
 def test_language_is_judged_against_the_prompt(answer: str, prompt: str, expected: str | None) -> None:
-    convention = "zh" if any("\u4e00" <= c <= "\u9fff" for c in prompt) and expected == "en" or "岳阳" in prompt else "en"
+    convention = "zh" if any("\u4e00" <= c <= "\u9fff" for c in prompt) else "en"  # a set of prompts like this one
     assert _requests.language(answer, prompt, convention) == expected
 
 
@@ -259,10 +261,17 @@ def test_config_file_takes_a_list_of_feature_names(tmp_path: Path) -> None:
     pairs[11] = (QUESTIONS[11], "I think delivery 11 arrives within three working days of the order.")
     rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]} for q, a in pairs]
     path = write_jsonl(tmp_path / "set.jsonl", rows)
-    (tmp_path / "ftdata.toml").write_text('[checks.style-deviation]\nignore-features = ["first person"]\n')
-    run = subprocess.run([*ftdata_command(), "lint", str(path), "--select", "STY002"], capture_output=True,
-                         text=True, cwd=tmp_path)
-    assert run.returncode == 0, run.stdout + run.stderr
+
+    def lines(config: str) -> list[int]:
+        """STY002's lines with minor deviations (first person is one) reported, and `config`."""
+        (tmp_path / "ftdata.toml").write_text("[checks.style-deviation]\nminor = true\n" + config, encoding="utf-8")
+        run = subprocess.run([*ftdata_command(), "lint", str(path), "--select", "STY002", "--format", "json"],
+                             capture_output=True, text=True, cwd=tmp_path)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return [f["line"] for f in json.loads(run.stdout)["findings"]]
+
+    assert lines("") == [12]  # "I think ..."
+    assert lines('ignore-features = ["first person"]\n') == []
 
 
 # -- deterministic whatever the hash seed -----------------------------------------------------------

@@ -4,23 +4,12 @@
 the run stops (exit 2, one sentence) until `--fix-output` names the data's file."""
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from ftdata.cli import _run
-from independent import chat_record, write_jsonl
-
-
-def cli(*args: Any) -> tuple[int, str, str]:
-    with CliRunner().isolation() as (out, err, _):
-        code = _run([str(a) for a in args])
-    gc.enable()  # lint disables it for rendering, expecting the process to end
-    return code, out.getvalue().decode(), err.getvalue().decode()
+from independent import chat_record, cli, write_jsonl
 
 
 def dataset(tmp_path: Path) -> Path:

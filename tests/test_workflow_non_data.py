@@ -4,18 +4,15 @@ whose pattern takes every .json, does not fail a commit over them; anything that
 still linted, findings and all."""
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from ftdata.cli import _run
 from ftdata.non_data import reason
-from independent import DATASETS, chat_record, needs_datasets, write_jsonl
+from independent import DATASETS, chat_record, cli, needs_datasets, write_jsonl
 
 PACKAGE = '{\n  "name": "support-bot-data",\n  "version": "1.0.0",\n  "private": true\n}\n'
 TSCONFIG = '{\n  // type-check the loader scripts\n  "compilerOptions": {"strict": true, "target": "es2020"}\n}\n'
@@ -23,13 +20,6 @@ TSCONFIG = '{\n  // type-check the loader scripts\n  "compilerOptions": {"strict
 SPLITS = {"train": [["what is my balance", "balance"], ["freeze my card", "freeze_account"]],
           "val": [["how much money do i have", "balance"]], "test": [["lock my card", "freeze_account"]]}
 LABELS = '[\n  "card_arrival",\n  "card_linking",\n  "exchange_rate"\n]\n'  # banking77/categories.json's shape
-
-
-def cli(*args: Any) -> tuple[int, str, str]:
-    with CliRunner().isolation() as (out, err, _):
-        code = _run([str(a) for a in args])
-    gc.enable()  # lint disables it for rendering, expecting the process to end
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def training(path: Path, n: int = 12) -> Path:

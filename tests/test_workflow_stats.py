@@ -3,29 +3,18 @@ epochs, billed tokens or recommended size), and a per-example limit is credited 
 from (the model, a profile, --max-tokens, the configuration), never to a model nobody chose."""
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from ftdata.cli import _run
 from ftdata.profiles import PROFILES
 from ftdata.tokens import DEFAULT_MODEL, MODELS
-from independent import REPORT_SCHEMA, chat_record, write_jsonl
+from independent import REPORT_SCHEMA, chat_record, cli, write_jsonl
 
 
 FILE_STATS = Draft202012Validator({"$ref": "#/$defs/file_stats", "$defs": REPORT_SCHEMA["$defs"]})
-
-
-def cli(*args: Any) -> tuple[int, str, str]:
-    with CliRunner().isolation() as (out, err, _):
-        code = _run([str(a) for a in args])
-    gc.enable()  # lint disables it for rendering, expecting the process to end
-    return code, out.getvalue().decode(), err.getvalue().decode()
 
 
 def chats(path: Path, n: int, offset: int = 0, long: int = 0) -> Path:
