@@ -439,6 +439,7 @@ def show(path: str, location: str | None, index: int | None, no_mask: bool) -> N
     import orjson
 
     from ftdata import show as locate
+    from ftdata.model import plural
 
     try:
         if index is not None:
@@ -463,7 +464,7 @@ def show(path: str, location: str | None, index: int | None, no_mask: bool) -> N
         raise UsageFailure(f"cannot read {path!r}: {getattr(e, 'strerror', None) or e}") from None
     value, n = (shown.value, 0) if no_mask else locate.masked(shown.value)
     where = f"{path}:{shown.line}" + (f":{shown.column}" if shown.column > 1 else "")
-    note = "unmasked" if no_mask else f"{n:,} value{'' if n == 1 else 's'} masked" if n else "nothing to mask"
+    note = "unmasked" if no_mask else f"{plural(n, 'value')} masked" if n else "nothing to mask"
     click.echo(f"{where}: record #{shown.record}{'' if shown.valid else ', not valid JSON'} ({note})", err=True)
     if shown.valid:
         try:

@@ -62,8 +62,8 @@ class Settings(BaseModel):
             found = find(key) if isinstance(key, str) else None
             if found is not None and isinstance(opts, dict):
                 fields = found.Options.model_fields
-                out[key] = {name: [p.strip() for p in v.split(",") if p.strip()] if isinstance(v, str)
-                            and name in fields and _is_list(fields[name].annotation) else v for name, v in opts.items()}
+                out[key] = {name: comma_list(v) if isinstance(v, str) and name in fields
+                            and _is_list(fields[name].annotation) else v for name, v in opts.items()}
         return out
 
     @model_validator(mode="after")
@@ -123,12 +123,16 @@ class Settings(BaseModel):
         return spec._replace(source=self.limit_source) if self.max_tokens and self.limit_source else spec
 
 
+def comma_list(text: str) -> list[str]:
+    """The comma-separated items of a list option given as one string ("a, b" -> ["a", "b"])."""
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
 def _is_list(annotation: Any) -> bool:
     """Is a field's type a tuple or list (optionally with None)?"""
     import typing
 
-    args = typing.get_args(annotation) if typing.get_origin(annotation) not in (tuple, list) else ()
-    return typing.get_origin(annotation) in (tuple, list) or any(typing.get_origin(a) in (tuple, list) for a in args)
+    return any(typing.get_origin(a) in (tuple, list) for a in (annotation, *typing.get_args(annotation)))
 
 
 def suggest(word: str) -> str:

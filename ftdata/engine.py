@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import zlib
 from collections import deque
 from contextlib import contextmanager, nullcontext
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -26,7 +25,7 @@ from ftdata import tokens
 from ftdata.checks.base import Dataset
 from ftdata.config import Settings
 from ftdata.io import (
-    byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_located, iter_range, open_binary,
+    READ_ERRORS, byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_located, iter_range, open_binary,
 )
 from ftdata.model import Finding, Location, Record
 from ftdata.registry import Plan
@@ -76,7 +75,7 @@ def _readable(path: str, lint: Callable[..., FileResult], *args: Any, **kwargs: 
     """lint(*args), with a file that cannot be read reported as Unreadable, naming it."""
     try:
         return lint(*args, **kwargs)
-    except (OSError, EOFError, zlib.error) as e:  # zlib.error: a broken gzip stream
+    except READ_ERRORS as e:
         raise Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__) from None
 
 

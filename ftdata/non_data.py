@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-import zlib
 from itertools import islice
 from typing import Any
 
-from ftdata.io import ReadProblem, iter_json_values, open_binary
+from ftdata.io import READ_ERRORS, ReadProblem, iter_json_values, open_binary
 from ftdata.model import plural
 
 _COMMENT = re.compile(rb"^[ \t]*(//|/\*)", re.M)  # outside a string: JSON strings hold no raw newline
@@ -30,7 +29,7 @@ def reason(path: str, input_format: str | None = None) -> str | None:
         return None
     try:
         return _judge(path)
-    except (OSError, EOFError, zlib.error):  # unreadable (a broken gzip named .json): lint reports it
+    except READ_ERRORS:  # unreadable (a broken gzip named .json): lint reports it
         return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 _HERE = Path(__file__).resolve().parent
 
@@ -33,7 +33,12 @@ class SchemaError(NamedTuple):
 
     @property
     def pointer(self) -> str:
-        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
+        return json_pointer(self.path)
+
+
+def json_pointer(path: Iterable[str | int]) -> str:
+    """The JSON Pointer (RFC 6901) of a path of keys and indices: '~' and '/' in keys escaped."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 @lru_cache(maxsize=None)

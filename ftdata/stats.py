@@ -18,8 +18,6 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
     n = data.n
     tok = np.sort(data.tokens.astype(np.int64))
     n_exact = int(data.tokens_exact.sum())
-    epochs = tokens.epochs(n)
-    billed = int(np.minimum(tok, spec.limit).sum()) * epochs
     msgs = data.n_messages
     stats: dict[str, Any] = {
         "file": data.file,
@@ -43,6 +41,8 @@ def compute(data: Dataset, records: int, ratio: tuple[float, float], n_sampled: 
         },
     }
     if role == "train":
+        epochs = tokens.epochs(n)
+        billed = int(np.minimum(tok, spec.limit).sum()) * epochs
         stats["training"] = {"epochs": epochs, "billed_tokens": billed,
                              "note": "OpenAI cookbook heuristic: default 3 epochs, fewer for large sets; "
                                      "billed = sum(min(limit, tokens)) x epochs"}

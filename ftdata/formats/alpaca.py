@@ -15,7 +15,9 @@ def _s(v: Any) -> str:
     return v if type(v) is str else ""
 
 
-def normalise(raw: dict[str, Any]) -> Normalised:
+def head(raw: dict[str, Any]) -> list[Message]:
+    """The turns before the request: `system`, then `history` pairs ([[query, answer], ...], as
+    ChatGLM and Qwen export them); instruction-response and instruction-preference read them too."""
     msgs: list[Message] = []
     system = raw.get("system")
     if type(system) is str and system:
@@ -28,6 +30,11 @@ def normalise(raw: dict[str, Any]) -> Normalised:
                     msgs.append(Message("user", _s(pair[0]), f"/history/{i}/0"))
                 if len(pair) > 1:
                     msgs.append(Message("assistant", _s(pair[1]), f"/history/{i}/1"))
+    return msgs
+
+
+def normalise(raw: dict[str, Any]) -> Normalised:
+    msgs = head(raw)
     inp = raw.get("input")
     inp = inp if type(inp) is str and inp else ""
     if "instruction" in raw:

@@ -36,7 +36,7 @@ def _instruction_response(raw: dict[str, Any]) -> str:
     with_context = f" with {context!r} appended" if context else ""
     alpaca = ["'response' to 'output'"] + ([f"{prompt!r} to 'instruction'"] if prompt != "instruction" else []) \
         + ([f"{context!r} to 'input'"] if context and context != "input" else [])
-    columns = f'"prompt": "{prompt}", ' + (f'"query": "{context}", ' if context else "") + '"response": "response"'
+    columns = _columns(prompt, context, "response")
     return (f"{name} keys: the request in {prompt!r}{with_context}, the answer in 'response', read as such; "
             f"for Alpaca readers rename {', '.join(alpaca)}; for TRL or OpenAI convert to prompt/completion or "
             f"messages; LLaMA-Factory reads it with \"columns\": {{{columns}}}")
@@ -47,9 +47,14 @@ def _instruction_preference(raw: dict[str, Any]) -> str:
     with_context = f" with {context!r} appended" if context else ""
     system = "; TRL does not read 'system' beside string answers: make the prompt a message list" \
         if "system" in raw else ""
-    columns = f'"prompt": "{prompt}", ' + (f'"query": "{context}", ' if context else "") \
-        + '"chosen": "chosen", "rejected": "rejected"' + "".join(f', "{k}": "{k}"' for k in ("system", "history")
-                                                                 if k in raw)
+    columns = _columns(prompt, context, "chosen", "rejected", *(k for k in ("system", "history") if k in raw))
     return (f"preference pairs with the prompt in {prompt!r}{with_context}, read as such; for TRL's "
             f"DPOTrainer rename {prompt!r} to 'prompt'" + (f" (appending {context!r})" if context else "")
             + f"{system}; LLaMA-Factory reads it with \"ranking\": true and \"columns\": {{{columns}}}")
+
+
+def _columns(prompt: str, context: str | None, *same: str) -> str:
+    """LLaMA-Factory's `dataset_info.json` columns: the request as "prompt", its context as "query",
+    and `same`, each a column of its own name."""
+    return ", ".join([f'"prompt": "{prompt}"'] + ([f'"query": "{context}"'] if context else [])
+                     + [f'"{k}": "{k}"' for k in same])

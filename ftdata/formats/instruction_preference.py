@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftdata.formats import instruction_response
 from ftdata.formats._chat import side
 from ftdata.formats.base import Format, Normalised
-from ftdata.formats.instruction_response import request
 from ftdata.model import PREFERENCE
 
 PROMPTS = ("instruction", "question", "query", "input")  # the first present is the request
@@ -20,12 +20,11 @@ def detect(raw: dict[str, Any]) -> bool:
 
 def keys(raw: dict[str, Any]) -> tuple[str, str | None]:
     """The keys read as the request and as its input (None without one)."""
-    prompt = next((k for k in PROMPTS if k in raw), "instruction")
-    return prompt, "input" if prompt != "input" and "input" in raw else None
+    return instruction_response.keys(raw, PROMPTS, ("input",))
 
 
 def normalise(raw: dict[str, Any]) -> Normalised:
-    head = tuple(request(raw, *keys(raw)))
+    head = tuple(instruction_response.request(raw, *keys(raw)))
     return Normalised(PREFERENCE, head + side(raw.get("chosen"), "/chosen", "assistant"),
                       head + side(raw.get("rejected"), "/rejected", "assistant"))
 

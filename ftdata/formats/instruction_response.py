@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ftdata.formats.alpaca import head
 from ftdata.formats.base import Format, Normalised
 from ftdata.model import SFT, Message
 
@@ -19,26 +20,19 @@ def detect(raw: dict[str, Any]) -> bool:
         and "rejected" not in raw and "messages" not in raw and any(k in raw for k in PROMPTS)
 
 
-def keys(raw: dict[str, Any]) -> tuple[str, str | None]:
-    """The keys read as the request and as its context (None without one)."""
-    prompt = next((k for k in PROMPTS if k in raw), "instruction")
-    context = next((k for k in CONTEXTS if k in raw and k != prompt), None)
+def keys(raw: dict[str, Any], prompts: tuple[str, ...] = PROMPTS,
+         contexts: tuple[str, ...] = CONTEXTS) -> tuple[str, str | None]:
+    """The keys read as the request and as its context (None without one): the first of `prompts`
+    present, and the first other of `contexts` present."""
+    prompt = next((k for k in prompts if k in raw), "instruction")
+    context = next((k for k in contexts if k in raw and k != prompt), None)
     return prompt, context
 
 
 def request(raw: dict[str, Any], prompt: str, context: str | None) -> list[Message]:
-    """The turns before the answer: system, `history` pairs ([[query, answer], ...], as ChatGLM
-    and Qwen export them) and the request with its context appended (instruction-preference too)."""
-    msgs: list[Message] = []
-    system = raw.get("system")
-    if type(system) is str and system:
-        msgs.append(Message("system", system, "/system"))
-    history = raw.get("history")
-    if type(history) is list:
-        for i, pair in enumerate(history):
-            if type(pair) is list:
-                for j, role in enumerate(("user", "assistant")[:len(pair)]):
-                    msgs.append(Message(role, pair[j] if type(pair[j]) is str else "", f"/history/{i}/{j}"))
+    """The turns before the answer: system and `history` pairs as Alpaca has them, then the request
+    with its context appended (instruction-preference too)."""
+    msgs = head(raw)
     ask = raw.get(prompt)
     ask = ask if type(ask) is str else ""
     extra = raw.get(context) if context else None

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import zlib
 from typing import IO, Any, Iterator, NamedTuple
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -26,6 +27,11 @@ class ReadProblem(NamedTuple):
     line: int
     detail: str
     column: int | None = None  # 1-based, in characters (Unicode code points), when known
+
+
+# What reading a file can raise: OSError (missing, unreadable), EOFError and zlib.error (a gzip
+# stream cut short or broken).
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".jsonlines")

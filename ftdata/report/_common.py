@@ -48,9 +48,15 @@ def path(f: Finding) -> str:
 def where(f: Finding) -> str:
     """'file:line:column', 'file:line' for a record that starts its line (JSON Lines: the line
     says which record), or just 'file' for a dataset-level finding."""
+    place = line_of(f)
+    return f"{path(f)}:{place}" if place else path(f)
+
+
+def line_of(f: Finding) -> str:
+    """'12', '1:4841' for a record that starts inside its line (a JSON array), '' without a line."""
     if f.line is None:
-        return path(f)
-    return f"{path(f)}:{f.line}:{f.column}" if shares_line(f) else f"{path(f)}:{f.line}"
+        return ""
+    return f"{f.line}:{f.column}" if shares_line(f) else str(f.line)
 
 
 def shares_line(f: Finding) -> bool:

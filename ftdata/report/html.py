@@ -3,23 +3,17 @@ from __future__ import annotations
 
 from html import escape
 
-from ftdata.model import Finding
-from ftdata.report._common import shares_line
+from ftdata.report._common import line_of
 from ftdata.report.base import Report
 
 MAX_ROWS = 200
-
-
-def _line(f: Finding) -> str:
-    """'12', or '1:4841' for a record that starts inside its line (a JSON array)."""
-    return "" if f.line is None else f"{f.line}:{f.column}" if shares_line(f) else str(f.line)
 
 
 def render(report: Report, color: bool = False) -> str:
     s = report.summary
     rows = "".join(
         f"<tr><td>{escape(f.rule)}</td><td>{escape(f.name)}</td><td>{f.severity.value}</td>"
-        f"<td>{escape(str(f.file))}</td><td>{_line(f)}</td>"
+        f"<td>{escape(str(f.file))}</td><td>{line_of(f)}</td>"
         f"<td><code>{escape(f.pointer)}</code></td><td>{escape(f.message)}</td></tr>"
         for f in report.findings[:MAX_ROWS])
     more = f"<p>… {len(report.findings) - MAX_ROWS:,} more; use <code>.to_pandas()</code></p>" \

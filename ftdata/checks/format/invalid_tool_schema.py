@@ -10,6 +10,7 @@ from jsonschema.exceptions import SchemaError
 
 from ftdata.checks.base import RecordCheck
 from ftdata.model import Finding, Record, Severity
+from ftdata.schemas import json_pointer
 
 
 JSON_TYPES = "string, number, integer, boolean, object, array, null"
@@ -22,7 +23,7 @@ def _schema_problem(dumped: bytes) -> tuple[str, str] | None:
         Draft202012Validator.check_schema(orjson.loads(dumped))
     except SchemaError as e:
         path = list(e.absolute_path)
-        where = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+        where = json_pointer(path)
         if path and path[-1] == "type":
             return f"{e.instance!r} is not a JSON Schema type (types are {JSON_TYPES})", where
         return e.message, where

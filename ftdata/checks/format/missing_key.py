@@ -1,14 +1,12 @@
 """FMT010: a key the format requires is missing."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
 from ftdata.checks.base import SchemaRule
 from ftdata.checks.format._schema import where
 from ftdata.model import Finding, Record, Severity
-
-if TYPE_CHECKING:
-    from ftdata.schemas import SchemaError
+from ftdata.schemas import SchemaError, json_pointer
 
 
 class MissingKey(SchemaRule):
@@ -45,6 +43,5 @@ def _nested(raw: Any, key: str) -> str | None:
     for name, value in raw.items():
         inner = value[0] if type(value) is list and value else value
         if type(inner) is dict and key in inner:
-            step, last = (str(x).replace("~", "~0").replace("/", "~1") for x in (name, key))  # RFC 6901
-            return f"/{step}/0/{last}" if inner is not value else f"/{step}/{last}"
+            return json_pointer((name, 0, key) if inner is not value else (name, key))
     return None

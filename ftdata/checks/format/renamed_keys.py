@@ -32,17 +32,20 @@ class RenamedKeys(DatasetCheck):
     severity = Severity.INFO
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
-        for name, n in data.format_counts().items():
+        for name in data.format_counts():
             if name not in conventions.FORMATS:
                 continue
             mask = data.format_codes == NAMES.index(name)
             if name == "sharegpt":  # a convention of its preference records only
                 mask &= data.task_codes == TASKS.index(PREFERENCE)
             rows = mask.nonzero()[0]
-            n = len(rows)
-            record = data.fetch(rows[:1]).get(int(rows[0])) if len(rows) else None
-            text = conventions.describe(name, record.raw) if record is not None else None
-            if text is None and name != "sharegpt" and record is None:  # not re-readable: say what it is
-                text = by_name(name).title
+            if not len(rows):
+                continue
+            first = int(rows[0])
+            record = data.fetch(rows[:1]).get(first)
+            if record is not None:
+                text = conventions.describe(name, record.raw)
+            else:  # not re-readable: say what it is (a ShareGPT record is a convention only by its answers)
+                text = None if name == "sharegpt" else by_name(name).title
             if text is not None:
-                yield self.at(data, int(rows[0]), f"{plural(n, 'record')} in the {name} convention: {text}")
+                yield self.at(data, first, f"{plural(len(rows), 'record')} in the {name} convention: {text}")

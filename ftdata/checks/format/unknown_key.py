@@ -1,7 +1,7 @@
 """FMT011: a key the format does not define."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from pydantic import Field
 
@@ -9,9 +9,7 @@ from ftdata.checks.base import CheckOptions, SchemaRule
 from ftdata.checks.format._schema import where
 from ftdata.formats.aliases import hint
 from ftdata.model import Finding, Record, Severity
-
-if TYPE_CHECKING:
-    from ftdata.schemas import SchemaError
+from ftdata.schemas import SchemaError, json_pointer
 
 
 class UnknownKeyOptions(CheckOptions):
@@ -45,11 +43,11 @@ class UnknownKey(SchemaRule):
     def __init__(self, options: UnknownKeyOptions | None = None) -> None:
         super().__init__(options)
         field = self.options.id_field
-        self._id = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in field.split(".")) if field else ""
+        self._id = json_pointer(field.split(".")) if field else ""
 
     def findings(self, error: SchemaError, record: Record, pointer: str) -> Iterator[Finding]:
         for key in error.detail.get("unexpected", ()):
-            at = f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            at = pointer + json_pointer((key,))
             if self._id and (self._id == at or self._id.startswith(at + "/")):
                 continue  # the declared id field, or the object holding it
             yield self.finding(f"unknown key {key!r} in {where(pointer)} (not part of {record.format})"
