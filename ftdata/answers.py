@@ -5,7 +5,7 @@ free text, which many different answers can serve equally well."""
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 import orjson
 
@@ -51,6 +51,17 @@ def answer_calls(record: Record) -> list[Call]:
     """The tool calls of the record's final assistant turn ([] without one)."""
     final = record.final_answer()
     return calls(record.messages[final]) if final >= 0 else []
+
+
+def answer_text(record: Record) -> str:
+    """The text of the record's final assistant turn ("" without one)."""
+    final = record.final_answer()
+    return record.messages[final].content if final >= 0 else ""
+
+
+def prompt_before(messages: Sequence[Message], turn: int) -> str:
+    """The user turn the answer at `turn` replies to (the nearest before it), or ""."""
+    return next((m.content for m in reversed(messages[:turn]) if m.role == "user"), "")
 
 
 def _loads(text: str) -> Any:
@@ -138,12 +149,12 @@ def closed(answer: str) -> bool:
     same input contradicts it, unlike another wording of a free-text answer?"""
     if json_value(answer) is not None:
         return True
-    words = answer.split()
-    if not words:
+    tokens = answer.split()
+    if not tokens:
         return False
-    if len(words) == 1 and _CJK.search(answer):
+    if len(tokens) == 1 and _CJK.search(answer):
         return len(answer.strip()) <= SHORT_CJK
-    return len(words) <= SHORT_WORDS and len(answer) <= 40
+    return len(tokens) <= SHORT_WORDS and len(answer) <= 40
 
 
 _TOKEN = re.compile(r"\d+|[\u3040-\u30ff\u3400-\u9fff]|[^\W\d\u3040-\u30ff\u3400-\u9fff]+")

@@ -173,9 +173,14 @@ def record_hashes(record: Record, line: bytes | None = None) -> Hashes:
     normalised text, and `similarity.settle_exact` gives those their canonical hash."""
     t = texts(record)
     exact = h64(line) if line is not None else canonical(record.raw)  # "\n" or not: settle_exact
-    short = t.dialogue if t.output and 0 < len(t.dialogue) <= SHORT_DIALOGUE and \
-        len(t.content) == len(t.dialogue) + 1 + len(t.output) else b""
-    return Hashes(exact, h64(t.full), h64(t.input), h64(t.output), t.content, short)
+    return Hashes(exact, h64(t.full), h64(t.input), h64(t.output), t.content, _short(t, t.dialogue))
+
+
+def _short(t: Texts, dialogue: bytes) -> bytes:
+    """`dialogue` (the record's, or it without preambles) when the record is short and ends with
+    its answer (see similarity.short_pairs), else b""."""
+    ends = t.output and len(t.content) == len(t.dialogue) + 1 + len(t.output)
+    return dialogue if ends and 0 < len(dialogue) <= SHORT_DIALOGUE else b""
 
 
 def final_answer(record: Record) -> bytes:
@@ -255,9 +260,7 @@ def strip(text: bytes, parts: tuple[bytes, ...]) -> bytes:
 
 def stripped(t: Texts, parts: tuple[bytes, ...]) -> tuple[bytes, bytes]:
     """(content, short) as record_hashes computes them, without the shared preambles."""
-    content, dialogue = strip(t.content, parts), strip(t.dialogue, parts)
-    ends = len(t.content) == len(t.dialogue) + 1 + len(t.output)
-    return content, dialogue if t.output and ends and 0 < len(dialogue) <= SHORT_DIALOGUE else b""
+    return strip(t.content, parts), _short(t, strip(t.dialogue, parts))
 
 
 def signatures(normalised: list[bytes]) -> np.ndarray:

@@ -16,8 +16,8 @@ from typing import Any, Callable, NamedTuple, TypeVar
 import numpy as np
 
 from ftdata import fingerprint
-from ftdata.answers import (agree, answer_calls, closed, json_value, looks_like_code, open_prompt, polarity, rounded,
-                            short_text)
+from ftdata.answers import (agree, answer_calls, answer_text, closed, json_value, looks_like_code, open_prompt,
+                            polarity, prompt_before, rounded, short_text)
 from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
 from ftdata.model import SFT, TASKS, Record
@@ -350,6 +350,14 @@ def edit_threshold(threshold: float) -> float:
     return (1 + threshold) / 2
 
 
+def distinct_counts(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """How many distinct values each group holds, indexed by group (0..n-1): `group` and
+    `values` per row; distinct (group, value) pairs counted per group, all at once."""
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    return np.bincount(g[np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])]], minlength=n)
+
+
 def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarray, np.ndarray]:
     """Supervised rows whose answer differs from the first row with the same non-empty input
     (tool definitions and every turn before the final answer). Free-text answers differ below
@@ -370,10 +378,7 @@ def conflicts(data: Dataset, threshold: float) -> tuple[list[Conflict], np.ndarr
     pairs = list(zip(first[differ].tolist(), rows[differ].tolist()))
     if data.labels():
         return [Conflict(f, r, None) for f, r in pairs], *none
-    # distinct answers per input: distinct (first, output) pairs, counted per first
-    order = np.lexsort((out[rows], first))
-    new = np.r_[True, (first[order][1:] != first[order][:-1]) | (out[rows][order][1:] != out[rows][order][:-1])]
-    sampled = set(np.flatnonzero(np.bincount(first[order][new], minlength=data.n) >= SAMPLED).tolist())
+    sampled = set(np.flatnonzero(distinct_counts(first, out[rows], data.n) >= SAMPLED).tolist())
     found: list[Conflict] = []
     similar: list[tuple[int, int, float]] = []
     for start in range(0, len(pairs), VERIFY_BATCH):
@@ -406,14 +411,14 @@ def contradicts(a: Record, b: Record, alike: bool, sampled: bool) -> bool:
     tool calls are conflicting-tool-call's."""
     if answer_calls(a) or answer_calls(b):
         return False
-    x, y = output_of(a), output_of(b)
+    x, y = answer_text(a), answer_text(b)
     jx, jy = json_value(x), json_value(y)  # before code: indented or fenced JSON reads as code
     if jx is not None and jy is not None:
         return bool(jx != jy)
     code = looks_like_code(x) or looks_like_code(y)  # two versions of a program differ without contradicting
     if alike:
         return not code
-    prompt = next((m.content for m in reversed(a.messages[:a.final_answer()]) if m.role == "user"), "")
+    prompt = prompt_before(a.messages, a.final_answer())
     if sampled or code or open_prompt(prompt):
         return False
     if polarity(x) * polarity(y) < 0:  # "Yes, we ship to Canada." / "No, only within the US."
@@ -426,12 +431,6 @@ def contradicts(a: Record, b: Record, alike: bool, sampled: bool) -> bool:
     if not (closed(x) and closed(y)):
         return False
     return not agree(x, y)  # "Canberra" and "Canberra, Australia" agree
-
-
-def output_of(record: Record) -> str:
-    """The final answer's text ("" without one)."""
-    final = record.final_answer()
-    return record.messages[final].content if final >= 0 else ""
 
 
 # "1." opening a list item, and web addresses: not stated numbers
@@ -582,7 +581,8 @@ def _verify(pairs: np.ndarray, which: np.ndarray, left: Dataset, right: Dataset)
         def of(side: bool, records: dict[int, Any], row: int) -> np.ndarray:
             if (side, row) not in shingles:
                 parts = (right if side else left).cache.get("preamble", ())
-                shingles[(side, row)] = fingerprint.shingles(fingerprint.stripped(fingerprint.texts(records[row]), parts)[0])
+                content = fingerprint.strip(fingerprint.texts(records[row]).content, parts)
+                shingles[(side, row)] = fingerprint.shingles(content)
             return shingles[(side, row)]
 
         for k, (i, j) in enumerate(pairs[batch].tolist(), start):

@@ -97,11 +97,11 @@ _I_VERBS = ("am|was|have|had|do|did|don't|didn't|can|can't|cannot|could|couldn't
             "wrote|just|also|really|personally|never|always|often|usually|still|only|recently|already|even|"
             "apologize|apologise|appreciate|wish|wonder|remember|learned|started|prefer|heard|came|took|"
             "decided|hate|enjoy|consider|suppose|doubt|assume|bet|promise|totally|definitely|help|go|look|work|"
-            "read|tell|give|provide|create|write|study|live|grew|play|thought|knew|felt|wanted|needed|'m|")
+            "read|tell|give|provide|create|write|study|live|grew|play|thought|knew|felt|wanted|needed|'m")
 _FIRST_PERSON = regex.compile(
     r"\bI['’](?:m|ve|d|ll)\b|(?<=\b(?:can|could|may|might|should|shall|would|will|do|did|am|and|but|so|then|"
     r"that|if|when|because|as|what|how|why|where)\s)I\b(?![-.'’]\w)"
-    rf"|(?<![a-z,;:]\s[A-Z][\w-]*\s)(?<![-.\w])I (?:{_I_VERBS[:-1]})\b"
+    rf"|(?<![a-z,;:]\s[A-Z][\w-]*\s)(?<![-.\w])I (?:{_I_VERBS})\b"
     r"|(?:^|(?<=[.!?:\n]\s{0,3}))My\b(?![-_])|\b(?:my|me|myself)\b(?![-_'’])")  # regex: lookbehinds of any width
 # code or markup by its first line: a tag (not <think>, which opens reasoning), a shebang or
 # #include, a definition or declaration, an SQL statement, an assignment, a call alone on its
@@ -371,7 +371,12 @@ def _reasoning(s: str) -> int:
 def language_of(utf8: bytes) -> int:
     """The language of the first LANGUAGE_BYTES bytes, as an index into LANGUAGES (see `detect`)."""
     found = detect(utf8)
-    return UNKNOWN if not found else _LANGUAGE.get(found[0][0], len(LANGUAGES) - 1)
+    return UNKNOWN if not found else language_index(found[0][0])
+
+
+def language_index(code: str) -> int:
+    """The index into LANGUAGES of a CLD2 language code (the last, "another language", for one not listed)."""
+    return _LANGUAGE.get(code, len(LANGUAGES) - 1)
 
 
 def detect(utf8: bytes, strict: bool = True, hint: str = "") -> tuple[tuple[str, int], ...]:
@@ -418,6 +423,8 @@ def _traditional(utf8: bytes) -> bool:
     text = utf8.decode("utf-8", "ignore")
     trad = len(_TRADITIONAL_ONLY.findall(text))
     return trad >= 3 and trad > 4 * len(_SIMPLIFIED.findall(text))
+
+
 TRADITIONAL_BYTES = 150  # about 50 CJK characters
 _KANA = re.compile(rb"\xe3[\x81-\x83]")  # U+3040-U+30FF in UTF-8
 _HANGUL = re.compile(rb"[\xea-\xed][\x80-\xbf]")

@@ -1,6 +1,7 @@
 """BAL004: a fixed tool set whose tools are called far from evenly."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterator
 
 from pydantic import Field
@@ -51,18 +52,16 @@ class ToolCallImbalance(DatasetCheck):
         return (tuple(called), tuple(defined)) if called or defined else None
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:
-        counts: dict[str, int] = {}
-        defined: dict[str, int] = {}
+        counts: Counter[str] = Counter()
+        defined: Counter[str] = Counter()
         defining = 0  # records that define tools
         for value in values:
             if value is not None:
-                for name in value[0]:
-                    counts[name] = counts.get(name, 0) + 1
-                for name in value[1]:
-                    defined[name] = defined.get(name, 0) + 1
+                counts.update(value[0])
+                defined.update(value[1])
                 defining += bool(value[1])
         if defining:  # the set is the tools most of them offer, none called included; not each record's own
-            counts = {name: counts.get(name, 0) for name, n in defined.items() if n >= 0.5 * defining}
+            counts = Counter({name: counts[name] for name, n in defined.items() if n >= 0.5 * defining})
         total = sum(counts.values())
         if len(counts) < 2 or total < self.options.min_calls * len(counts):
             return

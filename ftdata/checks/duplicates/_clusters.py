@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ftdata.answers import answer_text
 from ftdata.arrays import distinct
 from ftdata.checks.base import Dataset
 from ftdata.model import Record
@@ -28,7 +29,4 @@ def where(data: Dataset, row: int) -> str:
 
 def output_of(record: Record | None) -> str | None:
     """The final assistant turn's text ("" without one; None for a record not fetched)."""
-    if record is None:
-        return None
-    final = record.final_answer()
-    return str(record.messages[final].content) if final >= 0 else ""
+    return None if record is None else answer_text(record)

@@ -14,15 +14,6 @@ from ftdata.model import Finding, Record, Severity
 from ftdata.tokens import json_text
 
 
-def _key(record: Record, upto: int) -> int:
-    """The hash of what the model sees before turn `upto`: tool definitions, system and every turn
-    (tool calls and results included), normalised as the duplicate rules normalise text."""
-    tools = record.tools if isinstance(record.tools, str) else json_text(record.tools) if record.tools else ""
-    parts = [tools] + [f"{m.role} {m.content} {_shown(calls(m)) if m.tool_calls else ''}"  # call ids differ
-                       for m in record.messages[:upto]]
-    return h64(normalise(" ".join(parts)))
-
-
 def _shown(found: list[Call]) -> str:
     """The calls as a reader compares them: name(arguments as compact JSON)."""
     return "; ".join(f"{c.name or '?'}({json_text(c.arguments) if c.arguments is not None else ''})" for c in found)
@@ -59,14 +50,18 @@ class ConflictingToolCall(DatasetCheck):
     severity = Severity.WARNING
 
     def collect(self, record: Record, settings: Settings) -> Any:
-        if "assistant" not in record.roles:
+        if "assistant" not in record.roles or not any(m.tool_calls for m in record.messages):
             return None
         out = []
-        for i, m in enumerate(record.messages):
-            if m.tool_calls and m.role == "assistant":
-                found = calls(m)
-                if found:
-                    out.append((_key(record, i), _value(found), _shown(found)[:200], m.pointer))
+        # what the model sees before each turn: tool definitions, system and every earlier turn
+        # (tool calls, shown without their ids, and results included), hashed normalised
+        seen = [record.tools if isinstance(record.tools, str) else json_text(record.tools) if record.tools else ""]
+        for m in record.messages:
+            found = calls(m) if m.tool_calls else []
+            shown = _shown(found)
+            if found and m.role == "assistant":
+                out.append((h64(normalise(" ".join(seen))), _value(found), shown[:200], m.pointer))
+            seen.append(f"{m.role} {m.content} {shown}")
         return out or None
 
     def finish(self, values: list[Any], data: Dataset) -> Iterator[Finding]:

@@ -7,14 +7,15 @@ from typing import Any, Iterator
 import numpy as np
 from pydantic import Field
 
-from ftdata.answers import looks_like_code, short_text, small_talk, words
+from ftdata.answers import looks_like_code, prompt_before, short_text, small_talk, words
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.checks.duplicates._clusters import output_of, where
 from ftdata.fingerprint import normalise
 from ftdata.model import SFT, TASKS, Finding, Severity
-from ftdata.similarity import groups, first_of_equal
+from ftdata.similarity import distinct_counts, first_of_equal, groups
 
 SAMPLE = 20  # records of a group whose prompts are read to tell a reply to small talk
+
 
 class RepeatedOutputOptions(CheckOptions):
     min_inputs: int = Field(3, ge=2, description="distinct inputs from which a repeated answer is reported")
@@ -80,10 +81,7 @@ class RepeatedOutput(DatasetCheck):
             yield from self._one_label(data, rows, out)
             return
         first = first_of_equal(out)
-        # distinct inputs per answer: distinct (first, input) pairs, counted per first, all at once
-        order = np.lexsort((inp, first))
-        new = np.r_[True, (first[order][1:] != first[order][:-1]) | (inp[order][1:] != inp[order][:-1])]
-        inputs = np.bincount(first[order][new], minlength=len(rows))
+        inputs = distinct_counts(first, inp, len(rows))  # distinct inputs per answer
         first[inputs[first] < self.options.min_inputs] = -1  # too few inputs: not a group
         found = groups(np.where(first >= 0, first, np.arange(len(rows))))
         least = min(self.options.min_records, self.options.min_records_long)
@@ -127,7 +125,6 @@ class RepeatedOutput(DatasetCheck):
         closes otherwise distinct conversations? Not when the small talk itself repeats word for
         word in half of them ("Goodbye" -> "Goodbye! ..." ending 166 templated chats)."""
         records = data.fetch(rows)
-        prompts = [next((m.content for m in reversed(r.messages[:r.final_answer()]) if m.role == "user"), "")
-                   for r in records.values()]
+        prompts = [prompt_before(r.messages, r.final_answer()) for r in records.values()]
         talk = [normalise(p) for p in prompts if small_talk(p)]
         return len(talk) > len(prompts) / 2 and Counter(talk).most_common(1)[0][1] < len(prompts) / 2

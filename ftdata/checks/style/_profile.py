@@ -113,9 +113,8 @@ def _length_band(chars: np.ndarray, median: float) -> np.ndarray:
     """0 typical, 1 much shorter, 2 much longer: LENGTH_RATIO times off the median, and LENGTH_Z
     robust deviations off it on a log scale, so that data whose lengths vary widely by nature
     (open chat: "Yes." and an essay) has no length convention to break."""
-    logs = np.log(np.maximum(chars, 1).astype(np.float64))
-    spread = 1.4826 * float(np.median(np.abs(logs - np.log(max(median, 1.0)))))
-    far = np.abs(logs - np.log(max(median, 1.0))) > LENGTH_Z * spread
+    off = np.abs(np.log(np.maximum(chars, 1).astype(np.float64)) - np.log(max(median, 1.0)))
+    far = off > LENGTH_Z * (1.4826 * float(np.median(off)))  # 1.4826 MAD: a robust standard deviation
     return np.where(far & (chars * LENGTH_RATIO < median), 1, np.where(far & (chars > median * LENGTH_RATIO), 2, 0))
 
 

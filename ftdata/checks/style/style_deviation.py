@@ -6,16 +6,19 @@ from typing import Any, Iterator
 import numpy as np
 from pydantic import Field, field_validator
 
+from ftdata.answers import prompt_before
 from ftdata.checks.base import CheckOptions, Dataset, DatasetCheck
 from ftdata.checks.style import _requests
 from ftdata.checks.style._profile import ALL, STRUCTURAL, Summary, summary
-from ftdata.model import Finding, Message, Record, Severity
-from ftdata.style import CODES, LANGUAGES, NAMES, PLAIN, keys_of
+from ftdata.config import comma_list, did_you_mean
+from ftdata.model import Finding, Record, Severity
+from ftdata.style import CODES, LANGUAGES, NAMES, PLAIN, keys_of, language_index
 
 _STRUCTURE = NAMES.index("structure")
 _LANGUAGE = NAMES.index("language")
 BATCH = 5000  # deviating answers whose records are re-read at once
 KEY_ORDER = -1  # stands for the JSON keys feature in a deviation
+KEYS = "\x00keys\x00"  # stands for an answer's JSON keys in a message until its record is read
 FEATURE_NAMES = (*(f.name for f in ALL), "JSON keys")
 
 
@@ -35,15 +38,12 @@ class StyleDeviationOptions(CheckOptions):
     @field_validator("ignore_features", mode="before")
     @classmethod
     def _known_features(cls, value: Any) -> Any:
-        import difflib
-
         if isinstance(value, str):
-            value = [v.strip() for v in value.split(",") if v.strip()]
+            value = comma_list(value)
         for name in value if isinstance(value, (list, tuple)) else ():
             if isinstance(name, str) and name not in FEATURE_NAMES:
-                close = difflib.get_close_matches(name, FEATURE_NAMES, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ValueError(f"unknown feature {name!r}; {hint}(features: {', '.join(FEATURE_NAMES)})")
+                raise ValueError(f"unknown feature {name!r}{did_you_mean(name, FEATURE_NAMES, ';')} "
+                                 f"(features: {', '.join(FEATURE_NAMES)})")
         return value
 
 
@@ -148,14 +148,14 @@ class StyleDeviation(DatasetCheck):
         label = s.label(j, value)
         if record is not None:
             answer = record.messages[turn].content
-            prompt = _prompt(record.messages, turn)
+            prompt = prompt_before(record.messages, turn)
             if not prompt.strip() and f.name not in SUBSTANTIVE:
                 return None  # a document with no prompt (pre-training text): its voice and case are its own
             if j == _LANGUAGE:
                 found = _requests.language(answer, prompt, CODES[c.value])
                 if found is None:
                     return None
-                label = LANGUAGES[_language_index(found)]
+                label = LANGUAGES[language_index(found)]
             elif _requests.explained(f.name, label, answer, prompt, s.label(j, c.value)):
                 return None
         elif j == _LANGUAGE and value == PLAIN:
@@ -200,6 +200,8 @@ def _habit_judged(feature: str, near_unanimous: bool, stray: bool) -> bool:
     if feature in TYPOGRAPHY:
         return near_unanimous and stray
     return stray if feature == "emoji" else near_unanimous or stray
+
+
 _PHRASES = ("opening", "closing")
 
 
@@ -207,16 +209,6 @@ def _english(s: Summary) -> bool:
     """Is the dataset's language English (or plain ASCII letters)?"""
     c = s.conventions[_LANGUAGE]
     return c is None or c.value == PLAIN or CODES.get(c.value) == "en"
-KEYS = "\x00keys\x00"  # stands for an answer's JSON keys in a message until its record is read
-
-
-def _prompt(messages: tuple[Message, ...], turn: int) -> str:
-    """The user turn an answer replies to (the nearest before it), or ""."""
-    return next((m.content for m in reversed(messages[:turn]) if m.role == "user"), "")
-
-
-def _language_index(code: str) -> int:
-    return next((i for i, c in CODES.items() if c == code), len(LANGUAGES) - 1)
 
 
 def _keys(record: Record | None, turn: int) -> str:
