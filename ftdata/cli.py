@@ -12,6 +12,7 @@ import click
 
 from ftdata._version import __version__
 from ftdata.formats import NAMES
+from ftdata.io import READ_ERRORS
 from ftdata.report import FORMATS, RenderOptions, Report
 
 
@@ -313,7 +314,7 @@ def _fix(path: str, output: str, input_format: str | None) -> None:
         summary = fix_file(path, output, input_format)
     except ValueError as e:
         raise UsageFailure(str(e)) from None
-    except (OSError, EOFError) as e:
+    except READ_ERRORS as e:
         raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
     wrote = "wrote" if summary.fixed or summary.bom else "wrote a copy to"
     click.echo(f"{summary.describe()}: {wrote} {output}", err=True)
@@ -342,7 +343,7 @@ def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -
         result = run(path, output, keep=keep, near=near, against=against)
     except ValueError as e:
         raise UsageFailure(str(e)) from None
-    except (OSError, EOFError) as e:
+    except READ_ERRORS as e:
         raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
     reasons = Counter(d.reason for d in result.dropped)
     detail = ", ".join(f"{n:,} {r}" for r, n in sorted(reasons.items())) or "no duplicates"
@@ -460,7 +461,7 @@ def show(path: str, location: str | None, index: int | None, no_mask: bool) -> N
         shown = locate.find(path, place)
     except LookupError as e:
         raise UsageFailure(str(e.args[0])) from None
-    except (OSError, EOFError) as e:
+    except READ_ERRORS as e:
         raise UsageFailure(f"cannot read {path!r}: {getattr(e, 'strerror', None) or e}") from None
     value, n = (shown.value, 0) if no_mask else locate.masked(shown.value)
     where = f"{path}:{shown.line}" + (f":{shown.column}" if shown.column > 1 else "")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 
 import ftdata
 from ftdata.non_data import reason
@@ -41,6 +43,18 @@ def test_a_broken_gzip_named_json_is_reported_by_lint(tmp_path: Path) -> None:
     code, out, err = cli("lint", path, "--isolated", "--jobs", "1")
     assert code == 2 and "internal error" not in err and "skipping" not in err, err
 
+
+
+@pytest.mark.parametrize("command", [("show", "{path}", "1"), ("dedupe", "{path}", "-o", "{out}"),
+                                     ("lint", "{path}", "--fix", "--fix-output", "{out}")])
+def test_a_broken_gzip_is_one_sentence_for_every_command(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """show, dedupe and --fix read files too: a broken gzip stream is "cannot read", exit 2."""
+    path = tmp_path / "train.jsonl.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00" + b"not a gzip stream " * 20)
+    args = [a.format(path=path, out=tmp_path / "out.jsonl") for a in command]
+    code, out, err = cli(*args)
+    assert code == 2 and "internal error" not in err and "cannot read" in err, err
+    assert len(err.strip().splitlines()) == 1
 
 def test_show_prints_a_record_with_a_lone_surrogate(tmp_path: Path) -> None:
     path = tmp_path / "train.jsonl"
