@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import orjson
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import best_match
 
 from ftdata.checks.base import RecordCheck
 from ftdata.model import Finding, Record, Severity
@@ -19,15 +19,21 @@ JSON_TYPES = "string, number, integer, boolean, object, array, null"
 @lru_cache(maxsize=4096)
 def _schema_problem(dumped: bytes) -> tuple[str, str] | None:
     """(message, JSON Pointer inside the schema) of the first meta-schema violation, or None."""
-    try:
-        Draft202012Validator.check_schema(orjson.loads(dumped))
-    except SchemaError as e:
+    schema = orjson.loads(dumped)
+    # jsonschema yields errors in an order that can follow set iteration (PYTHONHASHSEED), and
+    # best_match keeps the first of equally relevant ones: sort them first, so the report is stable
+    errors = sorted(_META.iter_errors(schema), key=lambda e: (json_pointer(list(e.absolute_path)), e.message))
+    e = best_match(errors)
+    if e is not None:
         path = list(e.absolute_path)
         where = json_pointer(path)
         if path and path[-1] == "type":
             return f"{e.instance!r} is not a JSON Schema type (types are {JSON_TYPES})", where
         return e.message, where
     return None
+
+
+_META = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
 class InvalidToolSchema(RecordCheck):
