@@ -23,7 +23,7 @@ import pytest
 import ftdata
 from ftdata._version import __version__
 from ftdata.model import Finding, Location, Severity
-from ftdata.report import FORMATS, RenderOptions, markdown, sarif, statistics
+from ftdata.report import FORMATS, RenderOptions, github, markdown, sarif, statistics
 from ftdata.report.base import FileResult, Report
 from ftdata.report.github import MAX_PER_RULE
 from ftdata.registry import find
@@ -148,7 +148,7 @@ def test_concise_is_one_line_per_finding_then_the_totals() -> None:
                                                             severity=Severity.WARNING))
     assert render(r, "concise").splitlines() == [
         "data.jsonl: FMT011 dataset-wide",
-        "data.jsonl:3: FMT020 first second",
+        "data.jsonl:3: FMT020 first\\nsecond",  # a line break in a message is shown escaped: one line
         "1 error, 1 warning, 0 infos in 10 examples; verdict: not-ready",
     ]
 
@@ -258,16 +258,23 @@ def _unescape_property(value: str) -> str:
 
 
 def test_github_escapes_data_and_properties() -> None:
-    f = finding(file="dir/a,b:c%.jsonl", line=7, message="50% done\r\nnext::line, a:b",
-                pointer="/messages/0")
+    f = finding(file="dir/a,b:c%.jsonl", line=7, message="50% done::line, a:b", pointer="/messages/0")
     line = render(synthetic(f, file=f.file or ""), "github").splitlines()[0]
     assert line == ("::error file=dir/a%2Cb%3Ac%25.jsonl,line=7,title=FMT020 empty-turn::"
-                    "50%25 done%0D%0Anext::line, a:b (at /messages/0)")
+                    "50%25 done::line, a:b (at /messages/0)")
     props, data = line.removeprefix("::error ").split("::", 1)
     assert dict(p.split("=", 1) for p in props.split(","))["file"] == "dir/a%2Cb%3Ac%25.jsonl"
     assert _unescape_property("dir/a%2Cb%3Ac%25.jsonl") == f.file
-    assert data.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%") == \
-        "50% done\r\nnext::line, a:b (at /messages/0)"
+    assert data.replace("%25", "%") == "50% done::line, a:b (at /messages/0)"
+    assert github.escape_data("a%\r\nb") == "a%25%0D%0Ab"  # what the runner unescapes
+
+
+def test_github_shows_line_breaks_of_a_message_escaped() -> None:
+    """An annotation is one line: a CR or LF a message quotes is shown as `\\r` `\\n`, as every human
+    format shows it (the log also shows the raw command line)."""
+    f = finding(line=7, message="50% done\r\nnext", file="a\nb.jsonl")
+    line = render(synthetic(f, file=f.file or ""), "github").splitlines()[0]
+    assert line == "::error file=a\\nb.jsonl,line=7,title=FMT020 empty-turn::50%25 done\\r\\nnext"
 
 
 def test_github_severity_commands_and_no_line() -> None:
@@ -347,7 +354,9 @@ def test_junit_clean_file_and_characters_xml_cannot_hold() -> None:
     assert suites["clean.jsonl"].get("tests") == "1" and suites["clean.jsonl"].get("failures") == "0"
     assert root.get("tests") == "2" and root.get("failures") == "1"
     failure = root.find("testsuite/testcase/failure")
-    assert failure is not None and failure.get("message") == "bad \ufffd\ufffd\ufffd <&> \"char\""
+    # escaped as every human format escapes them (see report._common.printable), not lost
+    assert failure is not None and failure.get("message") == "bad \\x00\\x1b\\ud800 <&> \"char\""
+    assert "/a\\x07" in (failure.text or "")
 
 
 # -- Markdown ----------------------------------------------------------------------------------------
@@ -363,7 +372,8 @@ def test_markdown_escapes_pipes_newlines_and_backticks() -> None:
     assert len(cells) == 3  # no `|` leaked out of a cell
     assert cells[0].strip() == "`we\\|ird.jsonl:3`"
     assert cells[1].strip() == "`/x\\|y`"
-    assert cells[2].strip() == "a \\| b<br>c \\*d\\* \\<e\\><br>``uses `code` \\| pipes``"
+    # the line break shown escaped (`\\n`, its backslash escaped for Markdown): a message is one line
+    assert cells[2].strip() == "a \\| b\\\\nc \\*d\\* \\<e\\><br>``uses `code` \\| pipes``"
     assert markdown.code("`x`") == "`` `x` ``" and markdown.code("") == ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Callable, Protocol
 
+from ftdata.report._common import json_printable, printable
 from ftdata.report.base import FileResult, Report
 
 
@@ -40,4 +41,4 @@ def _formats() -> dict[str, Writer]:
 
 FORMATS: dict[str, Writer] = _formats()
 
-__all__ = ["FORMATS", "FileResult", "RenderOptions", "Report", "Writer"]
+__all__ = ["FORMATS", "FileResult", "RenderOptions", "Report", "Writer", "json_printable", "printable"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from ftdata._version import __version__
 from ftdata.model import Finding, Severity
+from ftdata.report._common import rows
 
 READY, READY_WITH_WARNINGS, NOT_READY = "ready", "ready-with-warnings", "not-ready"
 
@@ -79,12 +80,13 @@ class Report:
         }
 
     def to_pandas(self) -> Any:
-        """One row per finding (related locations as a list)."""
+        """One row per finding (related locations as a list); text as in the JSON report, a lone
+        surrogate escaped (`\\ud800`: see report._common.rows)."""
         import pandas as pd
 
         cols = ["rule", "name", "category", "severity", "file", "line", "column", "record_index", "pointer",
                 "message", "excerpt", "related"]
-        return pd.DataFrame([f.to_dict() for f in self.findings], columns=cols)
+        return pd.DataFrame(rows(self.findings), columns=cols)
 
     def fingerprints(self) -> list[str]:
         """A content fingerprint of each finding's record, in `findings` order (see

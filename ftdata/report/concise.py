@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from ftdata.report._common import detail, one_line, summary_line, where
+from ftdata.report._common import detail, encode, printable, summary_line, where
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ BATCH = 10_000  # lines written at once: a large report is never held whole as o
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
     findings = report.findings
     for start in range(0, len(findings), BATCH):
-        lines = (f"{where(f)}: {f.rule} {one_line(detail(f))}\n" for f in findings[start:start + BATCH])
-        out.write("".join(lines).encode())
-    out.write(f"{summary_line(report)}\n".encode())
+        # one line each, whatever a message quotes or a file is named: see printable
+        lines = (printable(f"{where(f)}: {f.rule} {detail(f)}") + "\n" for f in findings[start:start + BATCH])
+        out.write(encode("".join(lines)))
+    out.write(encode(f"{summary_line(report)}\n"))

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 from ftdata.model import Finding, Severity, plural
 from ftdata.report import markdown
-from ftdata.report._common import detail, summary_line
+from ftdata.report._common import detail, encode, printable, shown, summary_line
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -25,12 +25,12 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
-    shown: Counter[str] = Counter()
+    annotated: Counter[str] = Counter()
     hidden: dict[str, tuple[Finding, int]] = {}  # rule -> (its first finding, how many not annotated)
     lines: list[str] = []
     for f in report.findings:
-        if shown[f.rule] < MAX_PER_RULE:
-            shown[f.rule] += 1
+        if annotated[f.rule] < MAX_PER_RULE:
+            annotated[f.rule] += 1
             lines.append(annotation(f))
         else:
             first, n = hidden.get(f.rule, (f, 0))
@@ -42,17 +42,19 @@ def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
                              f"{title}: {plural(n, 'more finding')} not annotated "
                              "(see the job summary or --format json)"))
     lines.append(summary_line(report))
-    out.write("".join(line + "\n" for line in lines).encode())
+    out.write(encode("".join(line + "\n" for line in lines)))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
-            with open(summary, "a", encoding="utf-8") as fh:  # append: earlier steps wrote there too
+            # append: earlier steps wrote there too
+            with open(summary, "a", encoding="utf-8", errors="backslashreplace") as fh:
                 fh.write(markdown.render(report, options.max_examples) + "\n")
         except OSError as e:
-            out.write((command("warning", {}, f"ftdata could not write the job summary: {e}") + "\n").encode())
+            out.write(encode(command("warning", {}, printable(f"ftdata could not write the job summary: {e}")) + "\n"))
 
 
 def annotation(f: Finding) -> str:
+    f = shown(f)  # record text escaped (see printable): the log shows the command, and renders ANSI codes
     props = {"file": f.file or "-"}
     if f.line is not None:
         props["line"] = str(f.line)
@@ -69,6 +71,8 @@ def command(name: str, props: dict[str, str], message: str) -> str:
 
 
 def escape_data(value: str) -> str:
+    """What the runner would read as the end of the command: `%`, CR and LF (none of the last two
+    is left in a finding by `shown`)."""
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

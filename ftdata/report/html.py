@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ftdata.report._common import line_of
+from ftdata.report._common import line_of, shown
 from ftdata.report.base import Report
 
 MAX_ROWS = 200
@@ -15,7 +15,7 @@ def render(report: Report, color: bool = False) -> str:
         f"<tr><td>{escape(f.rule)}</td><td>{escape(f.name)}</td><td>{f.severity.value}</td>"
         f"<td>{escape(str(f.file))}</td><td>{line_of(f)}</td>"
         f"<td><code>{escape(f.pointer)}</code></td><td>{escape(f.message)}</td></tr>"
-        for f in report.findings[:MAX_ROWS])
+        for f in map(shown, report.findings[:MAX_ROWS]))  # record text escaped: see printable
     more = f"<p>… {len(report.findings) - MAX_ROWS:,} more; use <code>.to_pandas()</code></p>" \
         if len(report.findings) > MAX_ROWS else ""
     reasons = "".join(f"<li>{escape(r)}</li>" for r in report.reasons[:10])

@@ -6,6 +6,7 @@ from typing import IO, TYPE_CHECKING, Iterator
 import orjson
 
 from ftdata.model import Location
+from ftdata.report._common import dumps
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -36,14 +37,14 @@ def write(report: Report, out: IO[bytes], options: RenderOptions | None = None) 
 def chunks(report: Report) -> Iterator[bytes]:
     """The report in pieces: all but the findings, then the findings BATCH at a time, each
     piece indented as if the whole object had been serialised at once."""
-    head = orjson.dumps(report.to_dict(findings=False), option=_OPTIONS)
+    head = dumps(report.to_dict(findings=False), _OPTIONS)  # a lone surrogate escaped: see dumps
     if not report.findings:
         yield head + b"\n"
         return
     assert head.endswith(b"[]\n}")  # "findings" is the last key
     yield head[:-3] + b"\n"
     for start in range(0, len(report.findings), BATCH):
-        batch = orjson.dumps(report.findings[start:start + BATCH], default=_location, option=_OPTIONS)
+        batch = dumps(report.findings[start:start + BATCH], _OPTIONS, _location)
         body = b"    " + batch[4:-2].replace(b"\n", b"\n  ")  # strip "[\n  " and "\n]"; indent by one level
         yield body + (b",\n" if start + BATCH < len(report.findings) else b"\n")
     yield b"  ]\n}\n"

@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING
 import orjson
 
 from ftdata.model import Finding
+from ftdata.report._common import dumps
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -24,4 +25,4 @@ def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
 
 
 def line(f: Finding) -> bytes:
-    return orjson.dumps(f.to_dict(), option=_OPTIONS)
+    return dumps(f.to_dict(), _OPTIONS)  # a lone surrogate escaped: see dumps

@@ -9,23 +9,21 @@ that exits 0 must not show a red test report. Each testcase carries the record's
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import IO, TYPE_CHECKING
 
 from ftdata.model import Finding, Severity
-from ftdata.report._common import where
+from ftdata.report._common import encode, printable, shown, where
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
     from ftdata.report import RenderOptions
 
-# What XML 1.0 cannot hold at all, escaped or not: most control characters, lone surrogates, U+FFFE/F.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 
 def clean(value: str) -> str:
-    return _NOT_XML.sub("\ufffd", value)
+    """What XML 1.0 cannot hold at all, escaped or not (most control characters, lone surrogates,
+    U+FFFE/F), escaped as every human format escapes record text: see printable."""
+    return printable(value)
 
 
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
@@ -54,11 +52,12 @@ def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
     _count(root, totals)
     ET.indent(root)
     out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write((ET.tostring(root, encoding="unicode") + "\n").encode())
+    out.write(encode(ET.tostring(root, encoding="unicode") + "\n"))
 
 
 def _testcase(suite: ET.Element, file: str, f: Finding) -> None:
-    case = ET.SubElement(suite, "testcase", name=f"{f.rule} {f.name}", classname=clean(file))
+    f = shown(f)
+    case = ET.SubElement(suite, "testcase", name=clean(f"{f.rule} {f.name}"), classname=clean(file))
     if f.line is not None:
         case.set("line", str(f.line))
         if f.column is not None:

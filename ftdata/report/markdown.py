@@ -7,7 +7,7 @@ import re
 from typing import IO, TYPE_CHECKING
 
 from ftdata.model import Finding, plural
-from ftdata.report._common import by_rule, counts, total, where
+from ftdata.report._common import by_rule, counts, encode, shown, total, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ _TICKS = re.compile(r"`+")
 
 
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
-    out.write(render(report, options.max_examples).encode())
+    out.write(encode(render(report, options.max_examples)))
 
 
 def render(report: Report, max_examples: int = MAX_EXAMPLES) -> str:
@@ -49,7 +49,7 @@ def _rule(rule: str, name: str, items: list[Finding], max_examples: int) -> list
     out = [f"### {code(rule)} {text(name)}", ""]
     if max_examples > 0:
         out += ["| Location | Pointer | Message |", "| --- | --- | --- |"]
-        for f in items[:max_examples]:
+        for f in map(shown, items[:max_examples]):  # record text escaped: see printable
             message = text(f.message) + (f"<br>{code(f.excerpt)}" if f.excerpt else "")
             out.append(f"| {code(where(f))} | {code(f.pointer) if f.pointer else ''} | {message} |")
         out.append("")

@@ -22,7 +22,7 @@ import orjson
 
 from ftdata._version import __version__
 from ftdata.model import Finding, Severity
-from ftdata.report._common import detail
+from ftdata.report._common import detail, dumps
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ FINGERPRINT = "recordFingerprint/v1"
 
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
     sarif_log = log(report, options.rule_doc)
-    out.write(orjson.dumps(sarif_log, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY) + b"\n")
+    out.write(dumps(sarif_log, orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY) + b"\n")  # surrogates escaped
 
 
 def log(report: Report, rule_doc: Callable[[str], str | None] | None = None) -> dict[str, Any]:
@@ -125,6 +125,19 @@ def artifact(file: str) -> dict[str, str]:
         return {"uri": "stdin"}
     p = PurePath(file)
     if p.is_absolute():
-        return {"uri": p.as_uri()}
-    return {"uri": quote(posixpath.normpath(p.as_posix())), "uriBaseId": "%SRCROOT%"}
+        try:
+            return {"uri": p.as_uri()}
+        except UnicodeEncodeError:  # a surrogate that names no bytes: see _quote
+            return {"uri": "file://" + _quote(p.as_posix())}
+    return {"uri": _quote(posixpath.normpath(p.as_posix())), "uriBaseId": "%SRCROOT%"}
+
+
+def _quote(path: str) -> str:
+    """A path percent-encoded as the bytes it names: a name that is not UTF-8 reaches us with
+    its bytes as surrogates (`caf\\udce9.jsonl`), which name the file; any other surrogate,
+    escaped (see printable), cannot name one but must not crash the report."""
+    try:
+        return quote(path, errors="surrogateescape")
+    except UnicodeEncodeError:
+        return quote(path, errors="backslashreplace")
 

@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING
 
 import orjson
 
-from ftdata.report._common import counts
+from ftdata.report._common import counts, dumps, encode, printable
 from ftdata.report.base import Report
 
 if TYPE_CHECKING:
@@ -25,12 +25,13 @@ def rows(report: Report) -> list[dict[str, object]]:
 def write(report: Report, out: IO[bytes], options: RenderOptions, as_json: bool = False) -> None:
     table = rows(report)
     if as_json:  # no findings: an empty list, the table with no rows
-        out.write(orjson.dumps(table, option=orjson.OPT_INDENT_2) + b"\n")
+        out.write(dumps(table, orjson.OPT_INDENT_2) + b"\n")
         return
     if not table:  # said, not left blank: a silent run looks like a crash or a wrong filter
-        out.write(f"no findings: {counts(report)}\n".encode())
+        out.write(encode(f"no findings: {counts(report)}\n"))
         return
-    cells = [(f"{r['count']:,}", str(r["code"]), str(r["name"]), str(r["severity"])) for r in table]
+    cells = [(f"{r['count']:,}", printable(str(r["code"])), printable(str(r["name"])), str(r["severity"]))
+             for r in table]
     widths = [max((len(c[i]) for c in cells), default=0) for i in range(3)]
-    out.write("".join(f"{n:>{widths[0]}}  {code:<{widths[1]}}  {name:<{widths[2]}}  {severity}\n"
-                      for n, code, name, severity in cells).encode())
+    out.write(encode("".join(f"{n:>{widths[0]}}  {code:<{widths[1]}}  {name:<{widths[2]}}  {severity}\n"
+                             for n, code, name, severity in cells)))

@@ -7,7 +7,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from ftdata.model import Severity, plural
-from ftdata.report._common import accepted, by_rule, counts, shares_line, total, where
+from ftdata.report._common import accepted, by_rule, counts, encode, printable, shares_line, shown, total, where
 from ftdata.report.base import NOT_READY, READY, Report
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ _VERDICT_COLORS = {READY: "green", NOT_READY: "red"}
 
 
 def write(report: Report, out: IO[bytes], options: RenderOptions) -> None:
-    out.write(render(report, options.color, options.max_examples).encode())
+    out.write(encode(render(report, options.color, options.max_examples)))
 
 
 def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES) -> str:
@@ -31,7 +31,7 @@ def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES
         sev = items[0].severity
         out.append(style(f"{code} {name}", bold=True) + "  " + style(sev.value, fg=_COLORS[sev])
                    + f"  {plural(total(items), 'finding')}")
-        for f in items[:max_examples]:
+        for f in map(shown, items[:max_examples]):  # record text escaped: see printable
             # a record inside a line (a JSON array) is also named by its index: `ftdata show FILE '#N'`
             index = f" #{f.record_index}" if f.record_index is not None and shares_line(f) else ""
             ptr = f" {f.pointer}" if f.pointer else ""
@@ -46,16 +46,16 @@ def render(report: Report, color: bool = False, max_examples: int = MAX_EXAMPLES
             out.append(style(f"  ... and {len(items) - max_examples:,} more (all in --format json)", dim=True))
         out.append("")
     for st in report.stats["files"]:
-        out.extend(_stats(st))
+        out.extend(map(printable, _stats(st)))  # file names, label values
         out.append("")
     s = report.summary
     out.append(f"{counts(report)} ({s['files']} file{'s' if s['files'] != 1 else ''}){accepted(report)}")
     verdict = report.verdict
     line = "Verdict: " + style(verdict, bold=True, fg=_VERDICT_COLORS.get(verdict, "yellow"))
     if report.reasons:
-        shown = report.reasons[:4]
-        more = len(report.reasons) - len(shown)
-        line += " - " + ", ".join(shown) + (f", and {more} more rules" if more > 0 else "")
+        first = report.reasons[:4]
+        more = len(report.reasons) - len(first)
+        line += " - " + ", ".join(first) + (f", and {more} more rules" if more > 0 else "")
     out.append(line)
     return "\n".join(out) + "\n"
 
