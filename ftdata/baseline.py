@@ -8,12 +8,14 @@ pass per file, with the record ids ftdata.suppress_ids needs.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from typing import Any, Collection, Sequence
 
 import orjson
 
+from ftdata import redact
 from ftdata.checks.base import Check
 from ftdata.config import Settings
 from ftdata.curate.atomic import atomic_writer
@@ -85,8 +87,8 @@ def write_baseline(report: Report | list[FileResult], path: str, keep: Sequence[
         key = (f.rule, _relative(f.file, folder), fp, key_pointer(f))
         old = entries.get(key)
         entries[key] = replace(old, count=old.count + 1) if old else Entry(*key, 1, f.name, f.message)
-    lines = [orjson.dumps({"rule": e.rule, "name": e.name, "file": e.file, "fingerprint": e.fingerprint,
-                           "pointer": e.pointer, "count": e.count, "message": e.message})
+    lines = [_dumps({"rule": e.rule, "name": e.name, "file": e.file, "fingerprint": e.fingerprint,
+                     "pointer": e.pointer, "count": e.count, "message": e.message})
              for _, e in sorted(entries.items())]
     try:
         with atomic_writer(path) as out:
@@ -108,7 +110,10 @@ def load_baseline(path: str) -> Baseline:
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as e:
-        raise ValueError(f"baseline {path!r} is not valid JSON: {e}") from None
+        try:  # orjson refuses the lone surrogate escapes _dumps writes; the standard library reads them
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            raise ValueError(f"baseline {path!r} is not valid JSON: {e}") from None
     if not isinstance(doc, dict) or "ftdata_baseline" not in doc or not isinstance(doc.get("entries"), list):
         raise ValueError(f'baseline {path!r} is not an ftdata baseline (an object with "ftdata_baseline" and '
                          f'"entries")')
@@ -124,6 +129,16 @@ def load_baseline(path: str) -> Baseline:
     return Baseline(path, tuple(merged.values()))
 
 
+def _dumps(entry: dict[str, Any]) -> bytes:
+    """One entry as JSON. A file name that is not UTF-8 (os gives it with lone surrogates) or a
+    message quoting a lone surrogate is written as a JSON escape (`\\udce9`) and read back the same,
+    so the entry still matches its file."""
+    try:
+        return orjson.dumps(entry)
+    except TypeError:
+        return json.dumps(entry, ensure_ascii=True).encode()
+
+
 def _entry(raw: Any, line: int | None, where: str) -> Entry:
     if not isinstance(raw, dict):
         raise ValueError(f"{where} is not an object")
@@ -137,8 +152,10 @@ def _entry(raw: Any, line: int | None, where: str) -> Entry:
            if not isinstance(raw.get(k, ""), str)]
     if bad:
         raise ValueError(f"{where} has a {bad[0]!r} that is not a string")
-    return Entry(raw["rule"], raw["file"], raw["fingerprint"], raw["pointer"], count,
-                 raw.get("name", ""), raw.get("message", ""), line)
+    # masked as findings are (ftdata.redact): a baseline written before masking still matches, and
+    # its messages are not shown or rewritten raw
+    return Entry(raw["rule"], raw["file"], raw["fingerprint"], redact.text(raw["pointer"]), count,
+                 raw.get("name", ""), redact.text(raw.get("message", "")), line)
 
 
 def _entry_lines(text: bytes, n: int) -> list[int | None]:

@@ -1,5 +1,5 @@
 """`ftdata show`: one record of a file, found where a report locates it, printed with personal data
-and secrets masked as the personal-data and secret rules mask them in their findings.
+and secrets masked as every finding shows them (ftdata.redact).
 
 A location is a line (`12`), a line and column (`1:4841`: a record of a one-line JSON array, where
 every record is on line 1) or a 0-based record index (`#12`), numbered as `ftdata lint` numbers
@@ -11,9 +11,8 @@ import re
 from collections import deque
 from typing import Any, NamedTuple
 
-from ftdata.checks.content import personal_data, secret
-from ftdata.checks.content._mask import mask
 from ftdata.io import open_binary
+from ftdata.redact import counted
 from ftdata.records import _INVALID, _parse, located_records
 
 _LOCATION = re.compile(r"(?:(?P<line>\d+)(?::(?P<column>\d+))?|#(?P<index>\d+))")
@@ -130,14 +129,6 @@ def masked(value: Any) -> tuple[Any, int]:
 
 
 def mask_text(text: str) -> tuple[str, int]:
-    """`text` with the values the personal-data and secret rules find masked as their findings
-    show them (`j***@g***.com`, `ghp_*** (40 characters)`), and how many."""
-    hits = sorted([(h.start, h.end, h.kind) for h in personal_data.find(text)]
-                  + [(h.start, h.end, h.kind) for h in secret.find(text)])
-    out, pos, n = [], 0, 0
-    for start, end, kind in hits:
-        if start < pos:  # overlaps one already masked
-            continue
-        out += [text[pos:start], mask(kind, text[start:end])]
-        pos, n = end, n + 1
-    return "".join(out) + text[pos:], n
+    """`text` with personal data and secrets masked as every finding shows them (`j***@g***.com`,
+    `ghp_*** (40 characters)`: ftdata.redact, the step findings pass through), and how many."""
+    return counted(text)

@@ -699,3 +699,21 @@ def test_cli_a_renamed_data_file_is_reported_once_not_silently_unaccepted(tmp_pa
     gone = [f for f in found if f["rule"] == "SUP001"]
     assert [(f["file"], f["line"]) for f in gone] == [("ftdata-baseline.json", 2)]
     assert "2 entries for train.jsonl, which no longer exists" in gone[0]["message"]
+
+
+def test_a_file_name_not_in_utf8_is_baselined_and_matched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """os gives a name that is not UTF-8 with lone surrogates, which orjson refuses: the entry is
+    written as a JSON escape and read back the same, so it matches (it crashed --write-baseline)."""
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"caf\xe9.jsonl")
+    Path(name).write_text('{"messages": [{"role": "user", "content": "Sign it."}, '
+                          '{"role": "assistant", "content": "Regards, [Your Name]"}]}\n')
+    report = ftdata.lint(name)
+    assert any(f.rule == "CNT001" for f in report.findings)
+    n = write_baseline(report, "ftdata-baseline.json")
+    assert n == len(report.findings)
+    assert "\\udce9" in Path("ftdata-baseline.json").read_text(encoding="utf-8")
+    base = load_baseline("ftdata-baseline.json")
+    assert {e.file for e in base.entries} == {name}
+    again = apply_baseline(list(report.results), base)
+    assert [f for r in again for f in r.findings] == []

@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from typing import Callable, Hashable, Iterator, Protocol, Sequence, TypeVar
 
+from stdnum import luhn
+
 from ftdata.checks.content._text import around, field_at, texts, turn_of
 from ftdata.model import Record
 
@@ -84,6 +86,8 @@ _SENSITIVE = re.compile(
     r"|(?P<secret>(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9_+/=.-]{16,})"  # a long token, masked when it has a digit
 )
 _RUN = re.compile(r"\+?\d[\d ().-]*\d")
+_CARD_LIKE = re.compile(r"\d{4}(?:-?\d{3,6}){2,4}")
+_LETTERS_KEY = re.compile(r"hf_[A-Za-z]{30}|(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])")
 
 
 def scrub(text: str) -> str:
@@ -91,14 +95,28 @@ def scrub(text: str) -> str:
     out, pos = [], 0
     for m in _SENSITIVE.finditer(text):
         kind, value = m.lastgroup or "", m.group()
-        if kind == "secret" and not _DIGIT.search(value):
-            continue
+        if kind == "secret" and not _DIGIT.search(value) and not _LETTERS_KEY.match(value):
+            continue  # a word, a name; a Hugging Face token or an AWS key id may have no digit
+        if kind == "secret" and _CARD_LIKE.fullmatch(value):  # 4539-1488-0343-6467: a card, not a key
+            if not luhn.is_valid(value.replace("-", "")):
+                continue  # a run of digits: masked below if long enough
+            kind = "card"
         out.append(text[pos:m.start()])
         out.append(mask(kind, value))
         pos = m.end()
     out.append(text[pos:])
     text = "".join(out)
-    return _RUN.sub(lambda m: _phone(m.group()) if len(_DIGIT.findall(m.group())) >= 7 else m.group(), text)
+    return _RUN.sub(_number, text)
+
+
+def _number(m: re.Match[str]) -> str:
+    """A run of digits masked as a card when it is one (13-19 digits, Luhn-valid), else as a phone
+    number from seven digits on."""
+    value = m.group()
+    digits = "".join(_DIGIT.findall(value))
+    if 13 <= len(digits) <= 19 and not value.startswith("+") and luhn.is_valid(digits):
+        return mask("card", value)
+    return _phone(value) if len(digits) >= 7 else value
 
 
 def excerpt(text: str, start: int, end: int, shown: str, width: int = 60) -> str:
