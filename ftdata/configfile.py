@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ftdata.config import did_you_mean, suggest
+from ftdata.config import COUNT_MAX, JOBS_MAX, Number, did_you_mean, error_message, shown, suggest
 from ftdata.model import Severity
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 NAMES = ("ftdata.toml", ".ftdata.toml", "pyproject.toml")  # in a folder, the first found wins
+MAX_BYTES = 4 << 20  # a configuration is a few lines; more is read no further (a FIFO, /dev/zero)
+MAX_DEPTH = 8  # tables and arrays within the settings table (checks.NAME.OPTION = [...] is 3)
 
 
 class ConfigError(ValueError):
@@ -37,16 +39,20 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab)
 
 
+Count = Annotated[int | None, Number]  # a whole number; `true` and NaN are not (see ftdata.config)
+Text = Annotated[str | None, Field(min_length=1, pattern=r"\S")]  # a name or path: never empty
+
+
 class VolumeTable(_Table):
-    provider_minimum: int | None = Field(None, ge=0)
-    minimum: int | None = Field(None, ge=0)
-    recommended: int | None = Field(None, ge=0)
+    provider_minimum: Count = Field(None, ge=0, le=COUNT_MAX)
+    minimum: Count = Field(None, ge=0, le=COUNT_MAX)
+    recommended: Count = Field(None, ge=0, le=COUNT_MAX)
 
 
 class RecordIgnore(_Table):
     """One record left out by id, with why (a reason is required: a suppression must explain itself)."""
 
-    id: str | int
+    id: Annotated[str | int, Number]
     reason: str = Field(min_length=1, pattern=r"\S")
     rules: tuple[str, ...] = ()  # empty: every rule
 
@@ -60,19 +66,20 @@ class FileConfig(_Table):
     per_file_ignores: dict[str, tuple[str, ...]] | None = None
     severity: dict[str, Severity] | None = None
     checks: dict[str, dict[str, Any]] | None = None
-    profile: str | None = None
-    model: str | None = None
-    max_tokens: int | None = Field(None, gt=0)
-    input_format: str | None = None  # checked by Settings against ftdata.formats.NAMES
-    label_field: str | None = Field(None, min_length=1)
-    label_key: str | None = Field(None, min_length=1)
+    profile: Text = None
+    model: Text = None
+    max_tokens: Count = Field(None, gt=0, le=COUNT_MAX)
+    max_record_bytes: Count = Field(None, ge=1, le=1 << 40)  # FMT008's bound (ftdata.config)
+    input_format: Text = None  # checked by Settings against ftdata.formats.NAMES
+    label_field: Text = None
+    label_key: Text = None
     volume: VolumeTable | None = None
-    near_threshold: float | None = Field(None, gt=0, le=1)
-    jobs: int | None = Field(None, ge=1)
-    eval: tuple[str, ...] | None = None
-    output_format: str | None = None
-    baseline: str | None = None
-    id_field: str | None = Field(None, min_length=1)
+    near_threshold: Annotated[float | None, Number] = Field(None, gt=0, le=1)
+    jobs: Count = Field(None, ge=1, le=JOBS_MAX)
+    eval: tuple[Annotated[str, Field(min_length=1)], ...] | None = None
+    output_format: Text = None
+    baseline: Text = None
+    id_field: Text = None
     ignore_records: tuple[RecordIgnore, ...] | None = None
 
     @model_validator(mode="after")
@@ -122,39 +129,97 @@ def _has_table(path: str) -> bool:
     """Does the pyproject.toml configure ftdata? One that cannot be parsed does when its text
     has the table: its error is then ours to report, not a reason to run with the defaults."""
     try:
-        return "ftdata" in _read(path).get("tool", {})
+        return _ftdata_table(_read(path)) is not None
     except ConfigError:
-        with open(path, "rb") as f:
-            if b"[tool.ftdata" in f.read():
-                raise
+        try:
+            with open(path, "rb") as f:
+                if b"[tool.ftdata" in f.read(MAX_BYTES + 1):
+                    raise
+        except OSError:
+            raise ConfigError(f"cannot read the configuration {path!r}") from None
         return False
 
 
+def _ftdata_table(data: dict[str, Any]) -> Any:
+    """pyproject.toml's [tool.ftdata] (None without one; `tool` may be anything in a broken file)."""
+    tool = data.get("tool")
+    return tool.get("ftdata") if isinstance(tool, dict) else None
+
+
 def _read(path: str) -> dict[str, Any]:
+    """The TOML document at `path`, read no further than MAX_BYTES; ConfigError saying in one
+    sentence why it cannot be (unreadable, too large, not UTF-8, not TOML, nested too deeply)."""
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            raw = f.read(MAX_BYTES + 1)
     except OSError as e:
         raise ConfigError(f"cannot read the configuration {path!r}: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_BYTES >> 20} MiB, which no configuration is; read no further")
+    try:
+        return tomllib.loads(_text(raw, path))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    except ValueError as e:  # Python reads no decimal integer of over 4,300 digits
+        raise ConfigError(f"{path}: not valid TOML (a number too long to read: {str(e).split(';')[0]})") from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise ConfigError(f"{path}: arrays or tables nested too deeply to read (ftdata's settings nest at most "
+                          "3 levels)") from None
+
+
+def _text(raw: bytes, path: str) -> str:
+    """The file's text: TOML is UTF-8 (a UTF-8 byte-order mark, as Windows editors write, is skipped)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{path}: encoded as UTF-16 (it starts with a UTF-16 byte-order mark); save it as "
+                          "UTF-8, the encoding TOML requires")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise ConfigError(f"{path}: holds a NUL byte on line {line}, so it is no text "
+                          "file (UTF-16 without a byte-order mark?); save it as UTF-8, the encoding TOML requires")
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 (byte 0x{raw[e.start]:02x} on line {line} is invalid); save it as "
+                          "UTF-8, the encoding TOML requires") from None
+
+
+def _too_deep(value: Any) -> list[str] | None:
+    """The key path at which `value` nests deeper than MAX_DEPTH tables and arrays (None: it does
+    not), found without recursion."""
+    stack: list[tuple[Any, list[str]]] = [(value, [])]
+    while stack:
+        item, keys = stack.pop()
+        if len(keys) > MAX_DEPTH:
+            return keys
+        if isinstance(item, dict):
+            stack.extend((v, [*keys, str(k)]) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, [*keys, str(i)]) for i, v in enumerate(item))
+    return None
 
 
 def load(path: str | None = None, isolated: bool = False) -> Loaded:
     """Read `path` (from --config), else the nearest configuration file; validate it."""
     if isolated:
         return Loaded()
-    if path is not None and not os.path.isfile(path):
+    if path is not None and (os.path.isdir(path) or not os.path.exists(path)):  # a pipe (<(...)) is fine
         why = "is a directory" if os.path.isdir(path) else "does not exist"
-        raise ConfigError(f"cannot read the configuration {path!r}: it {why}")
-    path = path or find()
+        raise ConfigError(f"cannot read the configuration {shown(path)}: it {why}")
+    path = find() if path is None else path
     if path is None:
         return Loaded()
     data = _read(path)
     if os.path.basename(path) == "pyproject.toml":
-        if "ftdata" not in data.get("tool", {}):
+        data = _ftdata_table(data)
+        if data is None:
             raise ConfigError(f"{path} has no [tool.ftdata] table")
-        data = data["tool"]["ftdata"]
+    deep = _too_deep(data)
+    if deep is not None:
+        where = f"{path}: {Loaded(path).table + ' ' if Loaded(path).table else ''}"
+        raise ConfigError(f"{where}{'.'.join(deep[:3])[:80]}: nested more than {MAX_DEPTH} levels deep (ftdata's "
+                          "settings nest at most 3)")
     try:
         return Loaded(path, FileConfig.model_validate(data))
     except ValidationError as e:
@@ -171,8 +236,8 @@ def explain(error: ValidationError, path: str, table: str) -> str:
     if err["type"] == "extra_forbidden":
         known = _known_keys(loc[:-1])
         hint = did_you_mean(loc[-1], known, f" (known keys: {', '.join(known)})")
-        return f"{where}unknown key {key!r}{hint}"
-    msg = str(err["msg"]).removeprefix("Value error, ")
+        return f"{where}unknown key {shown(key)}{hint}"
+    msg = error_message(err)
     if err["type"] in ("tuple_type", "list_type"):  # pydantic's word for a TOML array
         msg = f"must be a list (an array such as [\"FMT\", \"content\"]), not {type(err['input']).__name__}"
     return f"{where}{key}: {msg}" if key else f"{where}{msg}"
@@ -255,9 +320,9 @@ def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
     from ftdata.config import Settings
 
     cfg = loaded.config
-    name = cli.get("profile") or cfg.profile
+    name = cli["profile"] if cli.get("profile") is not None else cfg.profile
     where = f"{loaded.path}: {loaded.table + ' ' if loaded.table else ''}" if loaded.path else ""
-    profile = _profile(name, f"{where}profile: " if not cli.get("profile") else "--profile: ")
+    profile = _profile(name, f"{where}profile: " if cli.get("profile") is None else "--profile: ")
     if loaded.path:  # the file alone first, so that its mistakes are reported as its own
         alone = {k: v for k, v in file_fields(loaded).items() if k != "model"}
         try:
@@ -265,12 +330,14 @@ def make_settings(loaded: Loaded, cli: dict[str, Any]) -> Settings:
         except ValidationError as e:
             raise ConfigError(explain(e, loaded.path, loaded.table)) from None
     _check_record_ignores(loaded, where)
+    if "eval" not in cli:  # the command line's --eval replaces the file's
+        _check_eval(loaded, where)
     fields = settings_fields(loaded, {k: v for k, v in cli.items() if k != "profile"}, profile)
     try:
         return Settings(**fields)
     except ValidationError as e:
         err = e.errors()[0]
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = error_message(err)
         if "unknown model" in msg and cfg.model is not None and "model" not in cli:
             raise ConfigError(f"{where}model: {msg}") from None
         key = ".".join(_kebab(str(x)) for x in err["loc"])
@@ -285,7 +352,16 @@ def _check_record_ignores(loaded: Loaded, where: str) -> None:
     for n, entry in enumerate(loaded.config.ignore_records or ()):
         for sel in entry.rules:
             if not any(specificity(c, sel) is not None for c in all_checks()):
-                raise ConfigError(f"{where}ignore-records.{n}.rules: {sel!r} matches no rule{suggest(sel)}")
+                raise ConfigError(f"{where}ignore-records.{n}.rules: {shown(sel)} matches no rule{suggest(sel)}")
+
+
+def _check_eval(loaded: Loaded, where: str) -> None:
+    """Every evaluation set the file names must be there: the sentence names the key, not just a path."""
+    for n, p in enumerate(loaded.config.eval or ()):
+        path = loaded.resolve(p)
+        if os.path.isdir(path) or not os.path.exists(path):
+            why = "is a directory" if os.path.isdir(path) else "does not exist"
+            raise ConfigError(f"{where}eval.{n}: cannot read the evaluation set {shown(p)}: it {why}")
 
 
 def _profile(name: str | None, where: str) -> dict[str, Any] | None:
@@ -294,8 +370,10 @@ def _profile(name: str | None, where: str) -> dict[str, Any] | None:
         return None
     from ftdata.profiles import PROFILES, profile_settings
 
+    if not isinstance(name, str):
+        raise ConfigError(f"{where}a profile is a name ({', '.join(PROFILES)}), not {type(name).__name__}")
     key = name.strip().lower()
     if key not in PROFILES:
         hint = did_you_mean(key, PROFILES, f"; known: {', '.join(PROFILES)}")
-        raise ConfigError(f"{where}unknown profile {name!r}{hint}")
+        raise ConfigError(f"{where}unknown profile {shown(name)}{hint}")
     return profile_settings(name)

@@ -59,7 +59,10 @@ def file_ignores(file: str, per_file: Mapping[str, Iterable[str]], root: str | N
     out: list[str] = []
     for glob, selectors in per_file.items():
         pattern = glob.removeprefix("./")
-        if fnmatchcase(rel, pattern) or ("/" not in pattern and fnmatchcase(name, pattern)):
+        if not any(c in pattern for c in "*?["):  # a plain name: no regular expression to compile
+            if pattern in (rel, name if "/" not in pattern else rel):
+                out.extend(selectors)
+        elif fnmatchcase(rel, pattern) or ("/" not in pattern and fnmatchcase(name, pattern)):
             out.extend(selectors)
     return out
 

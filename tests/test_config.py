@@ -146,8 +146,8 @@ def test_check_options_by_name_or_code_in_kebab_case(project: Path) -> None:
 BAD_CONFIGS = {
     "misspelt key": ('selct = ["FMT"]\n', "ftdata.toml: unknown key 'selct'; did you mean 'select'?"),
     "misspelt nested key": ("[volume]\nminimun = 3\n", "unknown key 'volume.minimun'; did you mean 'minimum'?"),
-    "bad value": ("max-tokens = -5\n", "ftdata.toml: max-tokens: Input should be greater than 0"),
-    "bad severity": ('[severity]\nFMT025 = "fatal"\n', "severity.FMT025: Input should be 'error', 'warning' or 'info'"),
+    "bad value": ("max-tokens = -5\n", "ftdata.toml: max-tokens: must be greater than 0, not -5"),
+    "bad severity": ('[severity]\nFMT025 = "fatal"\n', "severity.FMT025: must be 'error', 'warning' or 'info', not 'fatal'"),
     "unknown rule": ('ignore = ["near-duplicat"]\n', "ignore 'near-duplicat' matches no rule; did you mean 'near-duplicate'?"),
     "unknown option": ("[checks.length-outlier]\nzz = 3\n", "length-outlier has no option 'zz'; did you mean 'z'?"),
     "unknown profile": ('profile = "opnai"\n', "profile: unknown profile 'opnai'; did you mean 'openai'?"),

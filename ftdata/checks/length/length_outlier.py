@@ -1,6 +1,7 @@
 """LEN002: an example far longer than the rest of the dataset."""
 from __future__ import annotations
 
+import math
 from typing import Any, Iterator
 
 import numpy as np
@@ -58,7 +59,11 @@ class LengthOutlier(DatasetCheck):
                 return
         median_tokens = float(np.exp(med))
         # the decision boundary in tokens: the z-score, the ratio and the floor must all be exceeded
-        threshold = max(float(np.exp(med + o.z * mad / 0.6745)), o.min_ratio * median_tokens, float(o.min_tokens))
+        # (a z or ratio so large no length passes it gives an infinite boundary, not an overflow warning)
+        with np.errstate(over="ignore"):
+            threshold = max(float(np.exp(med + o.z * mad / 0.6745)), o.min_ratio * median_tokens, float(o.min_tokens))
+        if math.isinf(threshold):
+            return
         data.recount(data.near(threshold))  # decide on exact counts wherever an estimate could flip it
         for i in (data.tokens > threshold).nonzero()[0]:
             n = float(data.tokens[i])
