@@ -10,7 +10,6 @@ import gc
 import math
 import multiprocessing
 import os
-import shutil
 import tempfile
 from collections import deque
 from contextlib import contextmanager, nullcontext
@@ -27,6 +26,7 @@ from ftdata.config import Settings
 from ftdata.io import (
     READ_ERRORS, byte_ranges, container_of, gzip_size, is_gzip, iter_blocks, iter_json_located, iter_range, open_binary,
 )
+from ftdata.io.readers import spool as spool_stream
 from ftdata.model import Finding, Location, Record
 from ftdata.registry import Plan
 from ftdata.report.base import FileResult
@@ -122,7 +122,7 @@ def lint_file(path: str, settings: Settings, role: str = "train", spool: str | N
         with tempfile.TemporaryDirectory(prefix="ftdata-") if spool is None else nullcontext(spool) as tmp:
             fd, spooled = tempfile.mkstemp(dir=tmp, prefix="stream-")
             with open_binary(path) as src, open(fd, "wb") as dst:
-                shutil.copyfileobj(src, dst, CHUNK_BYTES)
+                spool_stream(src, dst, CHUNK_BYTES, settings.max_record_bytes)  # bounded: an endless line stops it
             return _lint_plain(spooled, settings, path, role)
     return _lint_plain(path, settings, path, role)
 
@@ -138,12 +138,14 @@ def _lint_plain(path: str, settings: Settings, name: str, role: str) -> FileResu
     with open_binary(path) as stream:
         partials: Iterable[Partial]
         if container_of(stream, name if name != "-" else path) == "json":
-            partials = [Scanner(settings, name, stride, train).values(iter_json_located(stream))]
+            values = iter_json_located(stream, cap=settings.max_record_bytes)
+            partials = [Scanner(settings, name, stride, train).values(values)]
         elif not gz:  # workers read byte ranges of the file themselves
             work = [(path, s, e, i == 0) for i, (s, e) in enumerate(byte_ranges(path, CHUNK_BYTES))]
             partials = _run(settings, name, stride, train, jobs, _scan_range, work)
         else:  # gzip: this process decompresses, workers scan blocks of lines
-            blocks = ((block, i == 0) for i, block in enumerate(iter_blocks(stream, CHUNK_BYTES)))
+            lines = iter_blocks(stream, CHUNK_BYTES, settings.max_record_bytes)
+            blocks = ((block, i == 0) for i, block in enumerate(lines))
             partials = _run(settings, name, stride, train, jobs, _scan_block, blocks)
         return finish(name, settings, partials, source=path, role=role)
 
@@ -168,7 +170,7 @@ def _scan_range(job: tuple[str, int, int, bool], scanner: Scanner | None = None)
     path, start, end, first = job
     s = scanner or _worker
     assert s is not None
-    return s.lines(iter_range(path, start, end), first, start)
+    return s.lines(iter_range(path, start, end, s.cap), first, start)
 
 
 def _scan_block(job: tuple[list[bytes], bool], scanner: Scanner | None = None) -> Partial:

@@ -45,7 +45,7 @@ def normalise(text: str) -> bytes:
     """UTF-8 of the text as a reader compares it: apostrophes dropped, other punctuation and
     symbols turned into spaces, NFKC, case-folded, whitespace collapsed."""
     if text.isascii():  # the fast path: bytes.translate runs at memory speed
-        return b" ".join(text.encode().translate(_ASCII_FOLD, b"'").split())
+        return _collapse(text.encode().translate(_ASCII_FOLD, b"'"))
     for apostrophe in _APOSTROPHES:
         if apostrophe in text:
             text = text.replace(apostrophe, "")
@@ -55,7 +55,28 @@ def normalise(text: str) -> bytes:
     if not unicodedata.is_normalized("NFKC", text):
         text = _NON_ASCII_SEP.sub(" ", unicodedata.normalize("NFKC", text))
     # ASCII bytes never occur inside a multi-byte UTF-8 sequence, so the ASCII table applies
-    return b" ".join(text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_FOLD, b"'").split())
+    return _collapse(text.casefold().encode("utf-8", "surrogatepass").translate(_ASCII_FOLD, b"'"))
+
+
+def _collapse(data: bytes) -> bytes:
+    """Whitespace runs to one space, none at the ends. A long text goes block by block (cut at
+    whitespace), so that the list of its words never holds millions of small objects at once."""
+    if len(data) <= COLLAPSE_BLOCK:
+        return b" ".join(data.split())
+    parts: list[bytes] = []
+    start = 0
+    while start < len(data):
+        space = _SPACE.search(data, start + COLLAPSE_BLOCK)
+        end = space.start() if space else len(data)
+        part = b" ".join(data[start:end].split())
+        if part:
+            parts.append(part)
+        start = end
+    return b" ".join(parts)
+
+
+COLLAPSE_BLOCK = 1 << 16
+_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]")  # what bytes.split() splits on
 
 
 def numbers(text: AnyStr) -> list[AnyStr]:

@@ -33,6 +33,7 @@ import orjson
 
 from ftdata.checks.format.byte_order_mark import ByteOrderMark
 from ftdata.io import ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.io.readers import STREAM_ERRORS
 from ftdata.model import Finding
 from ftdata.records import _INVALID, _parse, jsonl_lines
 
@@ -59,7 +60,8 @@ def record_keys(findings: Sequence[Finding], id_field: str | None = None, wanted
     named = [[places.setdefault(r, len(places)) for r in f.related if r.line is not None or r.record_index is not None]
              if n is not None else [] for f, n in zip(findings, own)]
     fps, ids, seen = _read(list(places), id_field, frozenset(wanted), files)
-    keys = [fps[n] if n is not None else _digest(b"d", f"{f.rule}\0{os.path.basename(f.file or '')}".encode())
+    keys = [fps[n] if n is not None
+            else _digest(b"d", f"{f.rule}\0{os.path.basename(f.file or '')}".encode("utf-8", "surrogatepass"))
             for f, n in zip(findings, own)]
     by_rule: dict[str, list[int]] = {}
     for p, others in enumerate(named):
@@ -121,7 +123,9 @@ def _smallest_of_groups(rows: list[list[int]], fps: list[str]) -> list[str]:
 def _read(places: list[Place], id_field: str | None, wanted: frozenset[str], files: Collection[str]
           ) -> tuple[list[str], list[str | None], frozenset[str]]:
     """(fingerprint, id) of each place, from one pass over each file; and the `wanted` ids seen."""
-    fps = [_digest(b"p", f"{file}\0{line}\0{index}".encode()) for file, line, index in places]
+    # a file name that is not UTF-8 holds its bytes as surrogates: surrogatepass, never a crash
+    fps = [_digest(b"p", f"{file}\0{line}\0{index}".encode("utf-8", "surrogatepass"))
+           for file, line, index in places]
     ids: list[str | None] = [None] * len(places)
     seen: set[str] = set()
     by_file: dict[str, list[tuple[int, int | None, int | None]]] = {}
@@ -148,7 +152,17 @@ def _located(path: str, located: list[tuple[int, int | None, int | None]],
              finder: re.Pattern[bytes] | None) -> Iterator[tuple[list[int], Any, bytes]]:
     """(numbers of the places on it, parsed value or _INVALID, raw bytes) of each wanted record
     of a file, in one pass that stops after the last one unless `finder` asks for every record
-    whose bytes it matches (those come with no numbers)."""
+    whose bytes it matches (those come with no numbers). A gzip stream that breaks off ends them
+    where lint's reading ended (and reported it: FMT009); the places after keep a fingerprint of
+    where they are."""
+    try:
+        yield from _located_in(path, located, finder)
+    except STREAM_ERRORS:
+        return
+
+
+def _located_in(path: str, located: list[tuple[int, int | None, int | None]],
+                finder: re.Pattern[bytes] | None) -> Iterator[tuple[list[int], Any, bytes]]:
     with open_binary(path) as stream:
         if container_of(stream, path) == "jsonl":
             by_line: dict[int, list[int]] = {}

@@ -9,6 +9,7 @@ import orjson
 from ftdata import formats
 from ftdata.formats.base import Format
 from ftdata.io import BOM, ReadProblem, container_of, iter_json_located, open_binary
+from ftdata.io.readers import STREAM_ERRORS, Oversized, bounded_lines, mib
 from ftdata.model import Record
 
 
@@ -16,7 +17,10 @@ def jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int | None, bytes]]:
     """Every line of a JSON Lines stream, numbered as lint numbers records: (line, record index,
     bytes without a leading byte-order mark); a blank line is no record and has index None."""
     index = -1
-    for line, raw in enumerate(stream, 1):
+    for line, raw in enumerate(bounded_lines(stream, ENDLESS_LINE, skip=False), 1):
+        if isinstance(raw, Oversized):  # never held: see ENDLESS_LINE
+            raise RecordTooLong(f"line {line} holds {mib(raw.size)}{'' if raw.ended else ' or more'}, "
+                                f"too long for a record")
         if line == 1 and raw.startswith(BOM):
             raw = raw[len(BOM):]
         if raw.strip():
@@ -24,6 +28,13 @@ def jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int | None, bytes]]:
             yield line, index, raw
         else:
             yield line, None, raw
+
+
+ENDLESS_LINE = 1 << 30  # bytes: a longer line is no record anyone can mean (/dev/zero through a pipe)
+
+
+class RecordTooLong(OSError):
+    """A line that runs on past ENDLESS_LINE: the file cannot be read as records."""
 
 
 def records_of(stream: IO[bytes], path: str) -> Iterator[tuple[int, int, Any]]:
@@ -37,9 +48,11 @@ def located_records(stream: IO[bytes], path: str) -> Iterator[tuple[int, int, in
     """(line, column, record index, item) of every record: records_of with the 1-based column
     (in characters) of the record's first character, 1 for every line of JSON Lines."""
     if container_of(stream, path) == "json":
-        values = (item for item in iter_json_located(stream) if not isinstance(item, ReadProblem))
-        for index, (line, value, column) in enumerate(values):
-            yield line, column, index, value
+        index = -1
+        for item in iter_json_located(stream):  # no cap: no Oversized
+            if not isinstance(item, (ReadProblem, Oversized)):
+                index += 1
+                yield item[0], item[2], index, item[1]
         return
     for line, record, raw in jsonl_lines(stream):
         if record is not None:
@@ -87,10 +100,14 @@ class Rereader:
 
 
 def _all_records(path: str) -> Iterator[tuple[int, Any]]:
-    """(record index, item) of every record: see records_of."""
+    """(record index, item) of every record: see records_of. A gzip stream that breaks off ends
+    them where lint's reading ended (and reported it)."""
     with open_binary(path) as stream:
-        for _, index, item in records_of(stream, path):
-            yield index, item
+        try:
+            for _, index, item in records_of(stream, path):
+                yield index, item
+        except STREAM_ERRORS:
+            return
 
 
 def values_at_offsets(path: str, places: list[tuple[int, int]]) -> Iterator[tuple[int, Any]]:

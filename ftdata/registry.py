@@ -20,6 +20,7 @@ from ftdata.checks.content.special_token import SpecialToken
 from ftdata.checks.content.truncated_answer import TruncatedAnswer
 from ftdata.checks.content.unseen_context import UnseenContext
 from ftdata.checks.format.blank_line import BlankLine
+from ftdata.checks.format.broken_compression import BrokenCompression
 from ftdata.checks.format.byte_order_mark import ByteOrderMark
 from ftdata.checks.format.consecutive_same_role import ConsecutiveSameRole
 from ftdata.checks.format.empty_conversation import EmptyConversation
@@ -41,6 +42,7 @@ from ftdata.checks.format.no_trainable_turn import NoTrainableTurn
 from ftdata.checks.format.no_user_turn import NoUserTurn
 from ftdata.checks.format.not_an_object import NotAnObject
 from ftdata.checks.format.orphan_tool_result import OrphanToolResult
+from ftdata.checks.format.record_too_large import RecordTooLarge
 from ftdata.checks.format.renamed_keys import RenamedKeys
 from ftdata.checks.format.schema_violation import SchemaViolation
 from ftdata.checks.format.system_not_first import SystemNotFirst
@@ -80,7 +82,7 @@ if TYPE_CHECKING:
 
 # Order matters for schema rules only: the first that claims an error reports it.
 BUILTIN: tuple[type[Check], ...] = (
-    InvalidJson, InvalidUtf8, ByteOrderMark, BlankLine, NotAnObject, UnknownFormat,
+    InvalidJson, InvalidUtf8, ByteOrderMark, BlankLine, NotAnObject, UnknownFormat, RecordTooLarge, BrokenCompression,
     MissingKey, UnknownKey, WrongType, UnknownRole, EmptyConversation, SchemaViolation,
     EmptyTurn, NoAssistantTurn, LastTurnNotAssistant, SystemNotFirst, MultipleSystem,
     ConsecutiveSameRole, NoUserTurn, InvalidWeight, NoTrainableTurn, InvalidToolArguments,

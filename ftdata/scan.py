@@ -18,6 +18,7 @@ from ftdata.config import Settings
 from ftdata.checks.format._schema import json_type
 from ftdata.formats.base import Format
 from ftdata.io import BOM, ReadProblem
+from ftdata.io.readers import Broken, Oversized
 from ftdata.model import TASKS, TEXT, Finding, Message, Record
 from ftdata.plugins import GuardedDatasetCheck
 from ftdata.records import make_record
@@ -96,6 +97,7 @@ class Scanner:
         self.fingerprints = bool(wanted)
         self.signatures = "near" in wanted
         self.profiles = train and self.plan.profiles
+        self.cap = settings.max_record_bytes  # bytes: a larger record is reported, not parsed
 
     @property
     def enc(self) -> Any:
@@ -104,7 +106,7 @@ class Scanner:
         return self._enc
 
     # -- input shapes -------------------------------------------------------------------------
-    def lines(self, lines: Iterable[bytes], first_chunk: bool, start: int = -1) -> Partial:
+    def lines(self, lines: Iterable[bytes | Oversized | Broken], first_chunk: bool, start: int = -1) -> Partial:
         """Scan JSON Lines; `start` is the byte offset of the first line in the file (-1: unknown).
         Every record whose line hashes to 0 modulo the stride is counted exactly."""
         out = Partial(len(self.plan.dataset))
@@ -115,6 +117,10 @@ class Scanner:
         pos = start
         for rel, raw in enumerate(lines, 1):
             offset = pos
+            if not isinstance(raw, bytes):  # a record over the size cap, or where a gzip stream broke
+                rel = self._unread(out, raw, rel)
+                pos += raw.consumed if start >= 0 and isinstance(raw, Oversized) else 0
+                continue
             if start >= 0:
                 pos += len(raw)
             if rel == 1 and first_chunk and raw.startswith(BOM):
@@ -132,17 +138,32 @@ class Scanner:
         out.n_lines = rel
         return self._done(out)
 
-    def values(self, items: Iterable[tuple[int, Any] | tuple[int, Any, int] | ReadProblem]) -> Partial:
+    def values(self, items: Iterable[tuple[int, Any] | tuple[int, Any, int] | ReadProblem | Oversized]) -> Partial:
         """Scan values: (line, value) or, from a JSON array (io.iter_json_located), (line, value, column)."""
         out = Partial(len(self.plan.dataset))
         for item in items:
             if isinstance(item, ReadProblem):  # it ends the array: no record index to give it
                 self._problem(out, item)
                 continue
+            if isinstance(item, Oversized):
+                self._problem(out, ReadProblem("record-too-large", item.line, item.detail(self.cap), item.column),
+                              out.n_records)
+                out.n_records += 1
+                continue
             line, obj, column = item if len(item) == 3 else (*item, None)
             self._record(out, obj, line, out.n_records, out.n_records % self.stride == 0, -1, None, column)
             out.n_records += 1
         return self._done(out)
+
+    def _unread(self, out: Partial, item: Oversized | Broken, rel: int) -> int:
+        """Report a line that was not read: too large (counted as a record, like a line that is not
+        JSON), or the point where a gzip stream broke off (no line: the lines read are rel - 1)."""
+        if isinstance(item, Oversized):
+            self._problem(out, ReadProblem("record-too-large", rel, item.detail(self.cap), 1), out.n_records)
+            out.n_records += 1
+            return rel
+        self._problem(out, ReadProblem("broken-compression", rel, item.detail()))
+        return rel - 1
 
     def _done(self, out: Partial) -> Partial:
         """The chunk, frozen, with the crashes of plugin checks' `collect` during it (ftdata.plugins)."""
@@ -244,14 +265,28 @@ class Scanner:
 
     def _schema_findings(self, rec: Record, fmt: Format) -> Iterator[Finding]:
         try:
-            errors = list(schemas.errors(fmt.schema, rec.raw))
-        except ValueError as e:  # the validator's recursion limit: nesting over ~255 levels
+            try:
+                errors = list(schemas.errors(fmt.schema, rec.raw))
+            except UnicodeEncodeError:  # a lone surrogate (valid JSON) the validator cannot take: judged
+                errors = list(schemas.errors(fmt.schema, _surrogates_escaped(rec.raw)))  # escaped, as shown
+        except (ValueError, RecursionError) as e:  # the validator's recursion limit: nesting over ~255 levels
             errors = [schemas.SchemaError("", (), None, f"cannot be validated: {e}", {})]
         for error in errors:
             for rule in self.plan.schema:
                 if rule.claims(error):
                     yield from rule.findings(error, rec, error.pointer)
                     break
+
+
+def _surrogates_escaped(value: Any) -> Any:
+    """`value` with lone surrogates in its strings and keys written `\\ud800`, as reports show them."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8") if not value.isascii() else value
+    if isinstance(value, dict):
+        return {_surrogates_escaped(k): _surrogates_escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_surrogates_escaped(v) for v in value]
+    return value
 
 
 def _safely(valid: Any, obj: Any) -> bool:

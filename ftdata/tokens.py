@@ -7,6 +7,7 @@ downloaded. The two split patterns below are tiktoken's own (tiktoken_ext/openai
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from typing import Any, Iterable, NamedTuple
 
@@ -173,10 +174,42 @@ def count(enc: Any, messages: tuple[Message, ...], chat: bool = True, tools: Any
     n = PER_MESSAGE * len(messages) + PER_REPLY + PER_NAME * sum(isinstance(m.name, str) for m in messages) \
         if chat else 0
     for t in _texts(messages):
-        n += len(enc.encode_ordinary(t))
+        n += len(enc.encode_ordinary(t)) if len(t) <= LONG_TEXT else _count_long(enc, t)
     if tools:
-        n += len(enc.encode_ordinary(tools if isinstance(tools, str) else json_text(tools)))
+        t = tools if isinstance(tools, str) else json_text(tools)
+        n += len(enc.encode_ordinary(t)) if len(t) <= LONG_TEXT else _count_long(enc, t)
     return n
+
+
+LONG_TEXT = 1 << 16  # characters: a longer text is counted in pieces of about this size
+
+
+def _count_long(enc: Any, text: str) -> int:
+    """Tokens of a long text, counted piece by piece into a buffer of 4 bytes a token: a list of
+    a million Python ints, or one BPE run over megabytes without a word break (its working
+    memory is many times the text's), would cost far more than the text. A piece ends where a
+    letter or digit meets a space or a comma, stop or other sentence punctuation (ASCII or CJK),
+    a point no pre-tokenizer match of either encoding crosses, so the count is the whole text's;
+    a text without one (a character repeated) is cut anyway, off by a token or so per piece."""
+    n = 0
+    start = 0
+    end = len(text)
+    while start < end:
+        stop = min(end, start + LONG_TEXT)
+        if stop < end:
+            found = _WORD_BREAK.search(text, stop, min(end, stop + LONG_TEXT))
+            stop = found.start() if found else stop
+        piece = text[start:stop]
+        try:
+            n += len(enc.encode_to_numpy(piece, disallowed_special=()))  # as encode_ordinary
+        except UnicodeEncodeError:  # a lone surrogate: U+FFFD, as encode_ordinary does
+            n += len(enc.encode_to_numpy(piece.encode("utf-16", "surrogatepass").decode("utf-16", "replace"),
+                                         disallowed_special=()))
+        start = stop
+    return n
+
+
+_WORD_BREAK = re.compile(r"(?<=[^\W_])[ ,.;:!?\uff0c\u3002\u3001\uff1b\uff1a\uff01\uff1f]")
 
 
 def count_record(enc: Any, record: Record) -> int:

@@ -1,23 +1,32 @@
 """Streaming readers: turn a file into (line number, raw line) or (line number, value) items.
 
 JSONL is read in binary and split on b"\\n" only, so U+2028/U+2029 inside strings never split
-a record (str.splitlines() would). A `.json` file holding one array (LLaMA-Factory, Alpaca) is
-decoded element by element with a growing window, so memory follows the largest record, not
-the file.
+a record (str.splitlines() would). A line is read with a bound (`bounded_lines`):
+one over the record cap comes as an Oversized, never held, and an endless one stops the
+reading. A `.json` file holding one array is decoded by ftdata.io.json_values.
 """
 from __future__ import annotations
 
-import codecs
+import errno
 import gzip
 import io
-import json
 import os
+import stat
 import sys
 import zlib
 from typing import IO, Any, Iterator, NamedTuple
 
 GZIP_MAGIC = b"\x1f\x8b"
 BOM = b"\xef\xbb\xbf"
+# A record (line or array element) larger than this is not parsed: the largest per-example limit
+# of any provider (131,072 tokens, ../shared/FORMATS.md) holds no 8 MiB of text unless its tokens
+# average 64 bytes (real text: about 4). Settings.max_record_bytes overrides it.
+MAX_RECORD_BYTES = 8 << 20
+# A record still running on after this many times the cap (/dev/zero through a pipe, a file
+# without newlines: 512 MiB by default) ends the reading: nothing after it can be trusted.
+ENDLESS = 64
+ENDLESS_BYTES = ENDLESS * MAX_RECORD_BYTES  # where byte_ranges stops looking for a line's end
+SKIP_BLOCK = 1 << 20  # bytes read at a time while skipping a record over the cap
 
 
 class ReadProblem(NamedTuple):
@@ -29,9 +38,53 @@ class ReadProblem(NamedTuple):
     column: int | None = None  # 1-based, in characters (Unicode code points), when known
 
 
+class Oversized(NamedTuple):
+    """A record over the size cap, in place of its text: it is skipped, not parsed."""
+
+    size: int  # bytes, its line end not included (at least this many when it did not end)
+    consumed: int  # bytes read for it, line end included
+    ended: bool = True  # False: it ran on past ENDLESS x cap bytes (or the input's end): reading stopped
+    line: int = 0  # where it starts, in a JSON array (JSON Lines count lines by position)
+    column: int | None = None
+
+    def detail(self, cap: int) -> str:
+        """The sentence of the record-too-large finding."""
+        if not self.ended:
+            return (f"the record runs on for over {mib(self.size)} without ending; reading stopped here, "
+                    f"so nothing after it is checked")
+        return (f"the record is {mib(self.size)}, over the {mib(cap)} a record may have (--max-record-bytes); "
+                f"it is not checked")
+
+
+class Broken(NamedTuple):
+    """Where a compressed stream broke off or turned out corrupt, in place of the lines after it."""
+
+    error: str  # what the decompressor said
+    offset: int  # bytes of data read before the damage
+    truncated: bool  # the stream ends early (else its data is corrupt)
+
+    def detail(self) -> str:
+        data = f"{self.offset:,} byte{'s' if self.offset != 1 else ''} of data"
+        if self.truncated:
+            return f"the gzip stream ends early, after {data} ({self.error}): the records from this line on are missing"
+        return (f"the gzip stream is corrupt ({self.error}), found after {data}: records before this line may be "
+                f"damaged, and any from it on are missing")
+
+
+def mib(n: int) -> str:
+    """A byte count for people: "20.0 MiB (20,971,520 bytes)", "8 MiB", "4,111 bytes"."""
+    if n < 1 << 20:
+        return f"{n:,} bytes"
+    if n % (1 << 20) == 0:
+        return f"{n >> 20:,} MiB"
+    return f"{n / (1 << 20):,.1f} MiB ({n:,} bytes)"
+
+
 # What reading a file can raise: OSError (missing, unreadable), EOFError and zlib.error (a gzip
 # stream cut short or broken).
 READ_ERRORS = (OSError, EOFError, zlib.error)
+# What a damaged gzip stream raises part way through
+STREAM_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".jsonlines")
@@ -41,9 +94,33 @@ def open_binary(path: str) -> IO[bytes]:
     """Open a path, "-" for stdin, or a pipe for binary reading, gunzipping by magic bytes.
     Peeking (not seeking) keeps this working on streams that cannot seek."""
     raw: io.BufferedReader = sys.stdin.buffer if path == "-" else open(path, "rb")  # type: ignore[assignment]
+    try:
+        _refuse_devices(raw)
+    except OSError:
+        if path != "-":
+            raw.close()
+        raise
     if raw.peek(2)[:2] == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     return raw
+
+
+def _refuse_devices(raw: IO[bytes]) -> None:
+    """A character device other than a terminal or /dev/null (/dev/zero, /dev/urandom) is no file
+    of records and never ends: refused, rather than read until memory or disk runs out."""
+    try:
+        st = os.fstat(raw.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor: an in-memory stream
+        return
+    if stat.S_ISCHR(st.st_mode) and not os.isatty(raw.fileno()) and st.st_rdev != _devnull():
+        raise OSError(errno.EINVAL, "it is a device that never ends, not a file of records")
+
+
+def _devnull() -> int:
+    try:
+        return os.stat(os.devnull).st_rdev
+    except OSError:
+        return -1
 
 
 def is_gzip(path: str) -> bool:
@@ -99,33 +176,80 @@ def byte_ranges(path: str, target: int) -> list[tuple[int, int]]:
         while start < size:
             end = min(size, start + target)
             if end < size:
-                f.seek(end)
-                f.readline()
-                end = f.tell()
+                end = _line_end(f, end, size)
             ranges.append((start, end))
             start = end
     return ranges
 
 
-def iter_range(path: str, start: int, end: int) -> Iterator[bytes]:
-    """Lines of one byte range of a plain file (each with its trailing newline)."""
+def _line_end(f: IO[bytes], at: int, size: int) -> int:
+    """The offset just past the newline that ends the line holding offset `at`, found block by
+    block (a line of gigabytes is never held); the file's end when there is none, or none within
+    ENDLESS_BYTES (where the reader stops anyway)."""
+    f.seek(at)
+    start = at
+    while at - start <= ENDLESS_BYTES:
+        piece = f.readline(SKIP_BLOCK)
+        if not piece:
+            break
+        at += len(piece)
+        if piece.endswith(b"\n"):
+            return at
+    return size
+
+
+def bounded_lines(stream: IO[bytes], cap: int = MAX_RECORD_BYTES, skip: bool = True,
+                  ) -> Iterator[bytes | Oversized]:
+    """The lines of a binary stream, each with its newline; a line over `cap` bytes comes as an
+    Oversized, read to its end in blocks but never held (`skip` False: it ends the lines at once).
+    One running on past ENDLESS x cap bytes ends them too. Each line costs a readline(limit)
+    call: a bound that plain iteration over a stream does not have."""
+    readline = stream.readline
+    endless = ENDLESS * cap
+    while True:
+        line = readline(cap + 1)
+        if not line:
+            return
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line
+            continue
+        consumed = len(line)
+        del line
+        if not skip:
+            yield Oversized(consumed, consumed, ended=False)
+            return
+        while True:
+            piece = readline(SKIP_BLOCK)
+            consumed += len(piece)
+            if piece.endswith(b"\n") or not piece:
+                yield Oversized(consumed - (1 if piece else 0), consumed)
+                break
+            if consumed > endless:
+                yield Oversized(consumed, consumed, ended=False)
+                return
+
+
+def iter_range(path: str, start: int, end: int, cap: int = MAX_RECORD_BYTES) -> Iterator[bytes | Oversized]:
+    """Lines of one byte range of a plain file (each with its trailing newline), a line over
+    `cap` bytes as an Oversized."""
     with open(path, "rb") as f:
         f.seek(start)
         pos = start
-        for line in f:
+        for line in bounded_lines(f, cap):
             yield line
-            pos += len(line)
+            pos += line.consumed if type(line) is Oversized else len(line)
             if pos >= end:
                 break
 
 
-def iter_blocks(stream: IO[bytes], target: int) -> Iterator[list[bytes]]:
-    """Lists of whole lines of about `target` bytes from any stream (gzip, stdin)."""
-    block: list[bytes] = []
+def iter_blocks(stream: IO[bytes], target: int, cap: int = MAX_RECORD_BYTES) -> Iterator[list[Any]]:
+    """Lists of whole lines of about `target` bytes from any stream (gzip, stdin): bytes, an
+    Oversized for a line over `cap`, and a Broken last where a gzip stream broke off."""
+    block: list[Any] = []
     size = 0
-    for line in stream:
+    for line in unbroken_lines(stream, cap):
         block.append(line)
-        size += len(line)
+        size += len(line) if type(line) is bytes else 1
         if size >= target:
             yield block
             block, size = [], 0
@@ -133,134 +257,34 @@ def iter_blocks(stream: IO[bytes], target: int) -> Iterator[list[bytes]]:
         yield block
 
 
-def iter_json_values(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[int, Any] | ReadProblem]:
-    """Values of a top-level JSON array (or a sequence of JSON values), with start lines: (line,
-    value) or ReadProblem; iter_json_located gives the start column too."""
-    for item in iter_json_located(stream, chunk):
-        yield item if isinstance(item, ReadProblem) else (item[0], item[1])
+def unbroken_lines(stream: IO[bytes], cap: int = MAX_RECORD_BYTES) -> Iterator[bytes | Oversized | Broken]:
+    """bounded_lines, with a damaged gzip stream's error turned into a Broken after the last whole
+    line: the records before the damage are still linted (with none before it, the error stands)."""
+    offset = 0
+    try:
+        for line in bounded_lines(stream, cap):
+            yield line
+            offset += line.consumed if type(line) is Oversized else len(line)
+    except STREAM_ERRORS as e:
+        if not offset:  # not a line read: the file cannot be read at all
+            raise
+        yield Broken(str(e) or type(e).__name__, offset, isinstance(e, EOFError))
 
 
-def iter_json_located(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[int, Any, int] | ReadProblem]:
-    """Values of a top-level JSON array (or a sequence of JSON values), with where they start.
-
-    Yields (line, value, column) or ReadProblem. Line and column are 1-based and point at the
-    value's first character; the column counts characters (Unicode code points, a byte-order
-    mark not included), so a minified array's records, all on line 1, are told apart. Both come
-    from the positions the decoder already has: no second pass over the text.
-    A syntax error inside the array cannot be resynchronised reliably, so it ends the file with
-    one invalid-json problem at the line and column it occurred.
-    """
-    decoder = json.JSONDecoder()
-    utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    buf = ""
-    pos = 0
-    line = 1  # line number of buf[pos]
-    start = 0  # index in buf where that line starts (negative once the window moved past it)
-    eof = False
-    first = True
-
-    def more() -> bool:
-        nonlocal buf, pos, start, eof, first
-        data = stream.read(chunk)
-        if not data:
-            eof = True
-            try:
-                utf8.decode(b"", final=True)
-            except UnicodeDecodeError:
-                problems.append(ReadProblem("invalid-utf8", line + buf.count("\n", pos),
-                                            "the file ends inside a UTF-8 character"))
-            return False
-        if first:
-            first = False
-            if data.startswith(BOM):
-                problems.append(ReadProblem("bom", 1, "file starts with a UTF-8 byte-order mark"))
-                data = data[3:]
-        try:
-            text = utf8.decode(data)
-        except UnicodeDecodeError as e:
-            bad_line = line + buf.count("\n", pos) + data[: e.start].count(b"\n")
-            problems.append(ReadProblem("invalid-utf8", bad_line, f"invalid UTF-8 byte {data[e.start]:#04x}"))
-            utf8.reset()
-            text = data.decode("utf-8", errors="replace")
-        buf = buf[pos:] + text
-        start -= pos
-        pos = 0
-        return True
-
-    problems: list[ReadProblem] = []
-
-    def skip_ws() -> None:
-        nonlocal pos, line, start
-        n = len(buf)
-        while True:
-            while pos < n and buf[pos] in " \t\r\n":
-                if buf[pos] == "\n":
-                    line += 1
-                    start = pos + 1
-                pos += 1
-            if pos < n or not more():
-                return
-            n = len(buf)
-
-    def problem(detail: str, at: int) -> ReadProblem:
-        """An invalid-json problem at buf[at] (at >= pos)."""
-        newline = buf.rfind("\n", pos, at)
-        return ReadProblem("invalid-json", line + buf.count("\n", pos, at), detail,
-                           at - (start if newline < 0 else newline + 1) + 1)
-
-    more()
-    yield from _drain(problems)
-    skip_ws()
-    in_array = pos < len(buf) and buf[pos] == "["
-    if in_array:
-        pos += 1
-    expect_value = True
+def spool(src: IO[bytes], dst: IO[bytes], chunk: int, cap: int = MAX_RECORD_BYTES) -> None:
+    """Copy a stream to a file, stopping within a line that runs on past ENDLESS x cap bytes without
+    a newline: an endless pipe of zeros fills neither memory nor the disk. A gzip stream
+    is copied compressed, so that the copy is linted as a gzip file, damage and all."""
+    if isinstance(src, gzip.GzipFile) and src.fileobj is not None:
+        src = src.fileobj
+    endless = ENDLESS * cap
+    run = 0  # bytes since the last newline
     while True:
-        skip_ws()
-        yield from _drain(problems)
-        if pos >= len(buf):
-            if in_array:
-                yield ReadProblem("invalid-json", line, "the JSON array is not closed (missing ']')")
+        data = src.read(chunk)
+        if not data:
             return
-        ch = buf[pos]
-        if in_array and ch == "]":
-            pos += 1
-            skip_ws()
-            if pos < len(buf):
-                yield problem("data after the end of the top-level JSON array (JSON Lines should be named .jsonl)",
-                              pos)
+        dst.write(data)
+        newline = data.rfind(b"\n")
+        run = len(data) - newline - 1 if newline >= 0 else run + len(data)
+        if run > endless:
             return
-        if in_array and not expect_value:
-            if ch != ",":
-                yield problem(f"expected ',' or ']' between array elements, found {ch!r}", pos)
-                return
-            pos += 1
-            expect_value = True
-            continue
-        while True:
-            try:
-                value, end = decoder.raw_decode(buf, pos)
-                break
-            except json.JSONDecodeError as e:
-                # more data helps only when the value may be cut by the window's end
-                truncated = e.pos >= len(buf) - 1 or e.msg.startswith("Unterminated string")
-                if truncated and not eof and more():
-                    continue
-                yield from _drain(problems)
-                yield problem(e.msg, e.pos)
-                return
-            except (RecursionError, ValueError) as e:  # nesting too deep, integer too long
-                yield problem(f"cannot be read: {e}", pos)
-                return
-        yield (line, value, pos - start + 1)
-        newline = buf.rfind("\n", pos, end)
-        if newline >= 0:
-            line += buf.count("\n", pos, newline + 1)
-            start = newline + 1
-        pos = end
-        expect_value = False
-
-
-def _drain(problems: list[ReadProblem]) -> Iterator[ReadProblem]:
-    while problems:
-        yield problems.pop(0)
