@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ import click
 from ftdata._version import __version__
 from ftdata.formats import NAMES
 from ftdata.io import READ_ERRORS
-from ftdata.report import FORMATS, RenderOptions, Report
+from ftdata.report import FORMATS, RenderOptions, Report, json_printable, printable
 
 
 class UsageFailure(Exception):
@@ -29,8 +30,8 @@ def _check_options(pairs: tuple[str, ...]) -> dict[str, dict[str, Any]]:
         check, dot, field = key.partition(".")
         if not sep or not dot or not check or not field:
             raise UsageFailure(f"--check-option takes CHECK.KEY=VALUE, got {pair!r}")
-        try:
-            parsed: Any = orjson.loads(value)
+        try:  # an integer exactly, however long (orjson reads one beyond 64 bits as a float)
+            parsed: Any = int(value) if re.fullmatch(r"-?[0-9]{1,4300}", value.strip()) else orjson.loads(value)
         except orjson.JSONDecodeError:
             parsed = value
         out.setdefault(check, {})[field] = parsed
@@ -44,8 +45,9 @@ def cli() -> None:
 
 
 def _selectors(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Repeatable selector options also take comma-separated lists (`--select FMT,DUP001`)."""
-    return tuple(part.strip() for v in values for part in v.split(",") if part.strip() or not v.strip())
+    """Repeatable selector options also take comma-separated lists (`--select FMT,DUP001`); a value
+    with no selector in it (`--select ,`) stays an empty one, which Settings refuses."""
+    return tuple(part for v in values for part in [p.strip() for p in v.split(",") if p.strip()] or [""])
 
 
 def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -82,6 +84,8 @@ def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Override a rule's severity, e.g. FMT025=error or style=info (repeatable).")
 @click.option("--model", default=None, help="Model whose tokenizer and per-example limit apply (default gpt-4o-mini).")
 @click.option("--max-tokens", type=int, default=None, help="Override the per-example token limit.")
+@click.option("--max-record-bytes", type=int, default=None, metavar="BYTES",
+              help="A larger record (line or array element) is reported (FMT008), not parsed (default 8 MiB).")
 @click.option("--input-format", type=click.Choice(NAMES), default=None, help="Skip detection; read every record as this.")
 @click.option("--eval", "eval_paths", multiple=True, metavar="FILE",
               help="An evaluation set: report its records that also are in the training files (repeatable).")
@@ -113,7 +117,7 @@ def _severities(pairs: tuple[str, ...]) -> dict[str, str]:
 def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, statistics: bool,
          config_path: str | None, isolated: bool, profile: str | None, select: tuple[str, ...],
          extend_select: tuple[str, ...], ignore: tuple[str, ...], severities: tuple[str, ...], model: str | None,
-         max_tokens: int | None, input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None,
+         max_tokens: int | None, max_record_bytes: int | None, input_format: str | None, eval_paths: tuple[str, ...], label_field: str | None,
          label_key: str | None, check_options: tuple[str, ...], near_threshold: float | None,
          min_examples_provider: int | None,
          min_examples: int | None, recommended_examples: int | None, baseline_path: str | None,
@@ -131,9 +135,13 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
         fix_output, output = output, None
     output = None if output == "-" else output  # `-o -`: standard output, as most tools read it
     for p in paths + eval_paths:
-        _readable(p)
+        _readable(p, "the evaluation set " if p in eval_paths else "")
+    if baseline_path is not None and os.path.exists(baseline_path) and not os.path.isfile(baseline_path):
+        kind = "a directory" if os.path.isdir(baseline_path) else "no regular file"
+        raise UsageFailure(f"--baseline {baseline_path!r} is {kind}; a baseline is a JSON file (write one with "
+                           "--write-baseline)")
     if fix or fix_output is not None:
-        _fix_usage(paths, eval_paths, fix, fix_output)
+        _fix_usage(paths, eval_paths, fix, fix_output, report_on_stdout=output is None)
     if write_baseline and no_baseline:
         raise UsageFailure("--write-baseline and --no-baseline contradict each other; give one")
     if write_baseline and (output is not None or fix or statistics):
@@ -145,7 +153,8 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
     volume = {k: v for k, v in {"provider_minimum": min_examples_provider, "minimum": min_examples,
                                 "recommended": recommended_examples}.items() if v is not None}
     given: dict[str, Any] = {
-        "profile": profile, "model": model, "max_tokens": max_tokens, "input_format": input_format, "jobs": jobs,
+        "profile": profile, "model": model, "max_tokens": max_tokens, "max_record_bytes": max_record_bytes,
+        "input_format": input_format, "jobs": jobs,
         "eval": eval_paths or None, "label_field": label_field, "label_key": label_key,
         "select": _selectors(select) or None, "extend_select": _selectors(extend_select) or None,
         "ignore": _selectors(ignore) or None, "severity": _severities(severities) or None,
@@ -157,7 +166,14 @@ def lint(paths: tuple[str, ...], output_format: str | None, output: str | None, 
     except configfile.ConfigError as e:
         raise UsageFailure(str(e)) from None
     for p in settings.eval:
-        _readable(p)
+        _readable(p, "the evaluation set ")
+    if loaded.config.eval and not eval_paths:  # the configuration's evaluation sets: named as its own
+        from ftdata.engine import check_eval_paths
+
+        try:
+            check_eval_paths(paths, settings.eval)
+        except ValueError as e:
+            raise UsageFailure(f"{loaded.path}: eval: {str(e).removeprefix('--eval ')}") from None
     configured = loaded.config.output_format
     if configured is not None and configured not in FORMATS:
         raise UsageFailure(f"{loaded.path}: output-format {configured!r} is not one of {', '.join(FORMATS)}")
@@ -201,7 +217,8 @@ def _without_baseline(paths: tuple[str, ...], baseline: str) -> tuple[str, ...]:
 
     kept = tuple(p for p in paths if p == "-" or not os.path.isfile(baseline) or not same_file(p, baseline))
     if len(kept) < len(paths):
-        click.echo(f"ftdata: skipping {baseline}: it is the baseline of accepted findings, not training data", err=True)
+        click.echo(printable(f"ftdata: skipping {baseline}: it is the baseline of accepted findings, "
+                             "not training data"), err=True)
     if not kept:
         raise UsageFailure("nothing to lint: the only input is the baseline")
     return kept
@@ -218,7 +235,7 @@ def _without_non_data(paths: tuple[str, ...], input_format: str | None) -> tuple
         if why is None:
             kept.append(p)
         else:
-            click.echo(f"ftdata: skipping {p}: not a dataset but {why}", err=True)
+            click.echo(printable(f"ftdata: skipping {p}: not a dataset but {why}"), err=True)  # p: see printable
     if not kept:
         click.echo("ftdata: nothing to lint: no input is a dataset", err=True)
     return tuple(kept)
@@ -232,12 +249,12 @@ def _rule_doc(code: str) -> str | None:
     return check.doc() if check is not None else None
 
 
-def _readable(p: str) -> None:
+def _readable(p: str, what: str = "") -> None:
     if p != "-" and (not os.path.exists(p) or os.path.isdir(p)):  # pipes (<(zcat x.gz)) are fine
         why = "is a directory" if os.path.isdir(p) else "does not exist"
-        raise UsageFailure(f"cannot read {p!r}: it {why}")
+        raise UsageFailure(f"cannot read {what}{p!r}: it {why}")
     if p != "-" and not os.access(p, os.R_OK):
-        raise UsageFailure(f"cannot read {p!r}: permission denied")
+        raise UsageFailure(f"cannot read {what}{p!r}: permission denied")
 
 
 def _output_usage(output: str, inputs: tuple[str, ...]) -> None:
@@ -268,7 +285,10 @@ def _render(report: Report, output_format: str, output: str | None, statistics: 
     except BrokenPipeError:  # `| head`: the reader has seen enough; the verdict stands
         pass
     except OSError as e:
-        raise UsageFailure(f"cannot write {output!r}: {e.strerror or e}") from None
+        from ftdata.curate.atomic import WriteError, describe
+
+        raise UsageFailure(str(e) if isinstance(e, WriteError) else
+                           f"cannot write {describe(output or '-')}: {e.strerror or e}") from None
 
 
 REPORT_SUFFIXES = (".sarif", ".xml", ".html", ".htm", ".md", ".txt", ".log")
@@ -285,7 +305,8 @@ def _legacy_fix_usage(output: str | None, report: str | None) -> None:
                        "--fix-output PATH")
 
 
-def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, output: str | None) -> None:
+def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, output: str | None,
+               report_on_stdout: bool = True) -> None:
     """Refuse an unusable --fix before linting, so that no report precedes the error."""
     from ftdata.curate.fix import check_output
 
@@ -299,6 +320,9 @@ def _fix_usage(paths: tuple[str, ...], eval_paths: tuple[str, ...], fix: bool, o
     if paths[0] == "-" or not os.path.isfile(paths[0]):
         raise UsageFailure(f"--fix reads {paths[0]!r} twice (lint, then fix) and needs a regular file, "
                            "not standard input or a pipe")
+    if output == "-" and report_on_stdout:
+        raise UsageFailure("the report goes to standard output, so the fixed data cannot: write the report with "
+                           "-o PATH, or give --fix-output a path, not '-'")
     try:
         for p in paths + eval_paths:
             check_output(p, output)
@@ -314,22 +338,28 @@ def _fix(path: str, output: str, input_format: str | None) -> None:
         summary = fix_file(path, output, input_format)
     except ValueError as e:
         raise UsageFailure(str(e)) from None
+    except BrokenPipeError:  # `-o - | head`: the data is cut short, so nothing else is committed
+        raise UsageFailure("standard output was closed before all the data was written; no other file was "
+                           "written") from None
     except READ_ERRORS as e:
-        raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
+        raise UsageFailure(_io_sentence(e, path)) from None
     wrote = "wrote" if summary.fixed or summary.bom else "wrote a copy to"
-    click.echo(f"{summary.describe()}: {wrote} {output}", err=True)
+    click.echo(f"{summary.describe()}: {wrote} {_shown(output)}", err=True)
 
 
 @cli.command()
 @click.argument("path")
-@click.option("-o", "--output", required=True, help="Where to write the deduplicated data (never the input).")
+@click.option("-o", "--output", required=True, help="Where to write the deduplicated data (never the input; "
+              "- for standard output, which needs --rejects).")
+@click.option("--rejects", "rejects", default=None, metavar="PATH",
+              help="Where to write the dropped records (default: OUTPUT.rejects.jsonl; /dev/null discards them).")
 @click.option("--keep", type=click.Choice(["first", "longest"]), default="first", show_default=True,
               help="Which member of each duplicate cluster to keep.")
 @click.option("--near/--exact-only", default=True, show_default=True,
               help="Also drop near duplicates, or only exact and normalised ones.")
 @click.option("--against", default=None, metavar="FILE",
               help="Drop only the records of PATH that already are in FILE (e.g. an existing training set).")
-def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -> None:
+def dedupe(path: str, output: str, rejects: str | None, keep: str, near: bool, against: str | None) -> None:
     """Write PATH without its duplicates to OUTPUT; dropped records go to OUTPUT.rejects.jsonl."""
     from ftdata.curate.dedupe import dedupe as run
 
@@ -340,15 +370,33 @@ def dedupe(path: str, output: str, keep: str, near: bool, against: str | None) -
         raise UsageFailure("--keep chooses within duplicate clusters; with --against nothing is chosen, "
                            "records already in the other file are dropped")
     try:
-        result = run(path, output, keep=keep, near=near, against=against)
+        result = run(path, output, keep=keep, near=near, against=against, rejects=rejects)
     except ValueError as e:
         raise UsageFailure(str(e)) from None
+    except BrokenPipeError:  # `-o - | head`: the data is cut short, so nothing else is committed
+        raise UsageFailure("standard output was closed before all the data was written; no other file was "
+                           "written") from None
     except READ_ERRORS as e:
-        raise UsageFailure(f"cannot read or write: {getattr(e, 'strerror', None) or e}") from None
+        raise UsageFailure(_io_sentence(e, path)) from None
     reasons = Counter(d.reason for d in result.dropped)
     detail = ", ".join(f"{n:,} {r}" for r, n in sorted(reasons.items())) or "no duplicates"
-    click.echo(f"kept {result.kept:,} of {result.records:,} records in {result.output}; dropped "
-               f"{len(result.dropped):,} ({detail}), listed in {result.rejects}")
+    click.echo(f"kept {result.kept:,} of {result.records:,} records in {_shown(result.output)}; dropped "
+               f"{len(result.dropped):,} ({detail}), listed in {_shown(result.rejects)}", err=output == "-")
+
+
+def _io_sentence(e: BaseException, path: str) -> str:
+    """One sentence naming the file an IO error is about: an output's own error names it; else the input."""
+    from ftdata.curate.atomic import WriteError
+    from ftdata.engine import Unreadable
+
+    if isinstance(e, (WriteError, Unreadable)):
+        return str(e)
+    why = getattr(e, "strerror", None) or str(e) or type(e).__name__
+    return f"cannot read {getattr(e, 'filename', None) or path!r}: {why}"
+
+
+def _shown(path: str) -> str:
+    return "standard output" if path == "-" else path
 
 
 @cli.command()
@@ -466,16 +514,23 @@ def show(path: str, location: str | None, index: int | None, no_mask: bool) -> N
     value, n = (shown.value, 0) if no_mask else locate.masked(shown.value)
     where = f"{path}:{shown.line}" + (f":{shown.column}" if shown.column > 1 else "")
     note = "unmasked" if no_mask else f"{plural(n, 'value')} masked" if n else "nothing to mask"
-    click.echo(f"{where}: record #{shown.record}{'' if shown.valid else ', not valid JSON'} ({note})", err=True)
-    if shown.valid:
-        try:
-            click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
-        except orjson.JSONEncodeError:  # a lone surrogate (lenient-only JSON): printed escaped, as in the file
-            import json
+    click.echo(printable(f"{where}: record #{shown.record}{'' if shown.valid else ', not valid JSON'} ({note})"),
+               err=True)
+    if not shown.valid:  # the line as it is, its controls escaped: see printable
+        click.echo(printable(value))
+        return
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, an integer past 64 bits (lenient-only JSON)
+        import json
 
-            click.echo(json.dumps(value, indent=2))
-    else:
-        click.echo(value)
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    try:  # the same JSON, with what could drive the terminal (or its encoding cannot show) as JSON escapes
+        text = json_printable(text)
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json_printable(text, ascii=True)
+    click.echo(text)
 
 
 @cli.command()
@@ -512,6 +567,9 @@ def plugins_cmd() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: click's own errors and ours become one line on stderr and exit 2."""
+    for stream in (sys.stdout, sys.stderr):  # a character the terminal's encoding lacks: escaped, not a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     _exit(_run(argv))
 
 
@@ -521,13 +579,14 @@ def _run(argv: list[str] | None) -> int:
         return 0
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0 if e.code is None else 2
-    except click.ClickException as e:
-        click.echo(f"ftdata: error: {e.format_message()}", err=True)
+    except click.ClickException as e:  # error sentences may quote file names and record text: see printable
+        click.echo(printable(f"ftdata: error: {e.format_message()}"), err=True)
         return 2
-    except click.exceptions.Abort:
+    except click.exceptions.Abort:  # click's name for Ctrl-C and for an EOFError that escaped a reader
+        click.echo("ftdata: error: stopped before the end (interrupted, or an input ended unexpectedly)", err=True)
         return 2
     except UsageFailure as e:
-        click.echo(f"ftdata: error: {e}", err=True)
+        click.echo(printable(f"ftdata: error: {e}"), err=True)
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -536,8 +595,8 @@ def _run(argv: list[str] | None) -> int:
     except Exception as e:  # a bug of ours: say so in one line; FTDATA_DEBUG=1 shows the traceback
         if os.environ.get("FTDATA_DEBUG"):
             raise
-        click.echo(f"ftdata: internal error ({type(e).__name__}: {e}); please report it "
-                   "(FTDATA_DEBUG=1 shows the traceback)", err=True)
+        click.echo(printable(f"ftdata: internal error ({type(e).__name__}: {e}); please report it "
+                             "(FTDATA_DEBUG=1 shows the traceback)"), err=True)
         return 2
 
 

@@ -11,9 +11,12 @@ No fix empties a field that had text, except a marker whose removal leaves every
 
 JSON Lines keep every line that needs no fix byte for byte (blank lines and lines that are not
 JSON included: they are lint's to report); a fixed record is re-serialised with orjson (key
-order and non-ASCII text kept). A JSON array is written back as an array, indented by two; one
-cut short cannot be written back whole and is refused. The output is gzipped when its name ends
-in .gz, and written atomically (see atomic.py).
+order and non-ASCII text kept). A JSON array keeps every element that needs no fix byte for byte,
+and the bytes between elements; a fixed element is re-serialised in its place, indented as it
+was (by its own first level, from where it starts). An array cut short, or with invalid UTF-8,
+cannot be written back whole and is refused. The output is gzipped when its name ends
+in .gz, and written atomically (see atomic.py): a file appears whole or not at all, a device or
+FIFO is written in place, "-" is standard output.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, Iterator, NamedTuple
 
 import orjson
 
@@ -31,9 +34,10 @@ from ftdata.checks.content._chars import strip_control
 from ftdata.checks.content._text import fields
 from ftdata.checks.content.empty_input_marker import OPTIONAL, marker
 from ftdata.checks.format._util import resolve
-from ftdata.curate.atomic import atomic_writer, check_target
+from ftdata.curate.atomic import Output, WriteError, atomic_outputs, check_target
+from ftdata.curate.pieces import Piece, json_pieces
 from ftdata.formats.base import Format
-from ftdata.io import BOM, ReadProblem, container_of, iter_json_values, open_binary
+from ftdata.io import BOM, READ_ERRORS, container_of, open_binary
 from ftdata.model import Message, Record
 from ftdata.records import jsonl_lines, make_record
 
@@ -87,9 +91,10 @@ class FixSummary:
 
 
 def check_output(path: str, output: str) -> None:
-    """Raise ValueError unless `output` can be written without touching the input `path`."""
-    if output in ("-", ""):
-        raise ValueError(f"the fixed data is written to a file: give a path, not {output!r}")
+    """Raise ValueError unless `output` ("-": standard output) can be written without touching the
+    input `path`."""
+    if output == "":
+        raise ValueError("the fixed data needs a place: give a path, not ''")
     check_target(output, (path,))
 
 
@@ -100,17 +105,31 @@ def fix_file(path: str, output: str, input_format: str | None = None) -> FixSumm
     check_output(path, output)
     forced = formats.by_name(input_format) if input_format else None
     summary = FixSummary(output)
-    stream = open_binary(path)
     try:
-        with atomic_writer(output) as out:
-            (_fix_json if container_of(stream, path) == "json" else _fix_jsonl)(stream, out, path, forced, summary)
+        stream = open_binary(path)
+    except READ_ERRORS as e:
+        raise _unreadable(path, e) from None
+    try:
+        with atomic_outputs(output) as (out,):
+            try:
+                (_fix_json if container_of(stream, path) == "json" else _fix_jsonl)(stream, out, path, forced, summary)
+            except (WriteError, BrokenPipeError):
+                raise
+            except READ_ERRORS as e:
+                raise _unreadable(path, e) from None
     finally:
         if path != "-":
             stream.close()
     return summary
 
 
-def _fix_jsonl(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | None, summary: FixSummary) -> None:
+def _unreadable(path: str, e: BaseException) -> OSError:
+    from ftdata.engine import Unreadable
+
+    return Unreadable(path, getattr(e, "strerror", None) or str(e) or type(e).__name__)
+
+
+def _fix_jsonl(stream: IO[bytes], out: Output, path: str, forced: Format | None, summary: FixSummary) -> None:
     summary.bom = stream.peek(len(BOM))[:len(BOM)] == BOM  # type: ignore[attr-defined]
     for line, index, raw in jsonl_lines(stream):  # without the byte-order mark
         if index is not None:
@@ -122,26 +141,61 @@ def _fix_jsonl(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | No
         out.write(raw)
 
 
-def _fix_json(stream: IO[bytes], out: IO[bytes], path: str, forced: Format | None, summary: FixSummary) -> None:
-    """A JSON array element by element; a file of several top-level values (pretty-printed
-    objects one after another) is written back as such."""
-    in_array = stream.peek(1 << 16).removeprefix(BOM).lstrip().startswith(b"[")  # type: ignore[attr-defined]
-    out.write(b"[" if in_array else b"")
-    for item in iter_json_values(stream):
-        if isinstance(item, ReadProblem):
-            summary.bom = summary.bom or item.kind == "bom"
-            if item.kind in ("invalid-json", "invalid-utf8"):  # writing back would lose or change data
-                raise ValueError(f"cannot fix {path!r}: line {item.line} is not valid "
-                                 f"{'JSON' if item.kind == 'invalid-json' else 'UTF-8'} ({item.detail}), "
-                                 "so the file cannot be rewritten without losing data")
-            continue
-        line, value = item
+def _fix_json(stream: IO[bytes], out: Output, path: str, forced: Format | None, summary: FixSummary) -> None:
+    """A JSON array (or values one after another, pretty-printed objects) element by element: an
+    element that needs no fix keeps its bytes, and so does everything between elements; a fixed
+    one is re-serialised where it stood, indented by two from its own indentation (on one line
+    when it was on one line)."""
+    for piece in _pieces(stream, path):
+        gap = piece.gap
+        if summary.records == 0 and gap.startswith(BOM):
+            summary.bom, gap = True, gap[len(BOM):]
+        if piece.value is None:  # `]` and what follows
+            out.write(gap)
+            return
+        loaded = _load(piece.value)
+        if loaded is None:  # JSON by its structure, so: not UTF-8, or nested too deeply to rewrite
+            try:
+                piece.value.decode("utf-8")
+                why = "JSON (nested too deeply to be rewritten)"
+            except UnicodeDecodeError as e:
+                why = f"UTF-8 (invalid UTF-8 byte {piece.value[e.start]:#04x})"
+            raise ValueError(f"cannot fix {path!r}: line {piece.line} is not valid {why}, so the file cannot be "
+                             "rewritten without losing data")
         index = summary.records
         summary.records += 1
-        _fix_record(value, forced, path, line, index, summary)
-        data = _dumps(value, exact=False, indent=True)
-        out.write((b",\n  " if index else b"\n  ") + data.replace(b"\n", b"\n  ") if in_array else data + b"\n")
-    out.write((b"\n]\n" if summary.records else b"]\n") if in_array else b"")
+        raw = piece.value
+        if _fix_record(loaded[0], forced, path, piece.line, index, summary):
+            if b"\n" in raw:  # pretty-printed: as the element was, from where it starts
+                base = _indentation(gap)
+                raw = _dumps(loaded[0], exact=False, indent=_unit(raw, base)).replace(b"\n", b"\n" + base)
+            else:
+                raw = _dumps(loaded[0], exact=False)
+        out.write(gap + raw)
+
+
+def _indentation(gap: bytes) -> bytes:
+    """The spaces or tabs an element starts after on its line, when it starts a line."""
+    if b"\n" not in gap:
+        return b""
+    last = gap[gap.rfind(b"\n") + 1:]
+    return last[:len(last) - len(last.lstrip(b" \t"))]
+
+
+def _unit(raw: bytes, base: bytes) -> str:
+    """The indentation of one level inside a pretty-printed element (its second line's, less the
+    element's own): four spaces, a tab; two spaces when it cannot be told."""
+    second = raw.split(b"\n", 2)[1]
+    inner = second[:len(second) - len(second.lstrip(b" \t"))]
+    unit = inner[len(base):] if inner.startswith(base) else b""
+    return unit.decode("ascii") if unit and len(set(unit)) == 1 else "  "
+
+
+def _pieces(stream: IO[bytes], path: str) -> Iterator[Piece]:
+    try:
+        yield from json_pieces(stream)
+    except ValueError as e:  # a syntax error: what follows cannot be read, so it could not be written back
+        raise ValueError(f"cannot fix {path!r}: {e}, so the file cannot be rewritten without losing data") from None
 
 
 def _fix_record(obj: Any, forced: Format | None, path: str, line: int, index: int, summary: FixSummary) -> bool:
@@ -273,16 +327,20 @@ def _load(body: bytes) -> tuple[Any, bool] | None:
         return None
 
 
-def _dumps(value: Any, exact: bool, indent: bool = False) -> bytes:
+def _dumps(value: Any, exact: bool, indent: bool | str = False) -> bytes:
     """JSON of a value, as orjson writes it when that round-trips (it writes NaN as null and
-    refuses lone surrogates and integers beyond 64 bits), else as json writes it."""
-    try:
-        data = orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
-        if exact or orjson.loads(data) == value:
-            return data
-    except (TypeError, ValueError):  # orjson.JSONEncodeError and JSONDecodeError are both
-        pass
-    layout: dict[str, Any] = {"indent": 2} if indent else {"separators": (",", ":")}
+    refuses lone surrogates and integers beyond 64 bits), else as json writes it. `indent`: True
+    or a string of spaces or tabs a level (orjson indents by two only; json any other way)."""
+    if indent is True:
+        indent = "  "
+    if indent in ("", "  "):
+        try:
+            data = orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
+            if exact or orjson.loads(data) == value:
+                return data
+        except (TypeError, ValueError):  # orjson.JSONEncodeError and JSONDecodeError are both
+            pass
+    layout: dict[str, Any] = {"indent": indent} if indent else {"separators": (",", ":")}
     try:
         return json.dumps(value, ensure_ascii=False, **layout).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: only escaped can it be written
