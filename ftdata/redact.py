@@ -59,6 +59,11 @@ _CUT_EMAIL = re.compile(r"[A-Za-z0-9][\w.%+-]{0,63}@[A-Za-z0-9.-]*")
 _DIGIT = re.compile(r"\d")
 _RUN = re.compile(r"\d(?:[ ().-]{0,2}\d){6,}")  # seven digits or more, at most two separators apart
 _LETTER = re.compile(r"[A-Za-z]")
+# digit runs at a cut that are no card, phone or account number: a date (2023-10-12, 20231012), a
+# span of years (2000-2015), a decimal (3.14159); a sum (1 + 4 + 9) is told by its inner +
+_NOT_A_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d(?:[-./ ]?\d\d){0,2}(?:\s*-\s*(?:1[5-9]|20)\d\d(?:[-./]\d\d){0,2})?"
+                           r"|\d+\.\d+")
+_SWITCH = re.compile(r"[A-Za-z](?=\d)|\d(?=[A-Za-z])")  # a letter next to a digit: generated strings switch often
 _PLAIN_POINTER = re.compile(r"(?:/(?:[A-Za-z_]{1,30}|\d{1,6}))*")  # /messages/3/content: nothing to mask
 _WORDY = re.compile(r"[A-Za-z]+(?:[_.-]?[A-Za-z]+)*\d{0,4}|[a-z]+\d*(?:[_.-][a-z]+\d*)+|[\w./-]*/[\w./-]*\.[a-z]{1,5}")
 
@@ -201,7 +206,7 @@ def _random(value: str) -> bool:
     """Does a value assigned to a secret-like name look generated, not a word, a name, a path, a
     call or a stand-in (`your_password`, `<TOKEN>`, `***`)?"""
     return len(value) >= 8 and _DIGIT.search(value) is not None and _LETTER.search(value) is not None \
-        and _WORDY.fullmatch(value) is None and secret.PLACEHOLDER.search(value) is None \
+        and len(_SWITCH.findall(value)) >= 3 and _WORDY.fullmatch(value) is None and secret.PLACEHOLDER.search(value) is None \
         and value.count("/") <= len(value) / 10 + 1 and secret.entropy(value) >= 2.5
 
 
@@ -239,7 +244,8 @@ def _cut(s: str, i: int) -> Iterator[tuple[int, int, str]]:
         hi += 1
     for a, b in ((lo, i), (i + 1, hi)):
         run = s[a:b].strip(" ().-")
-        if len(run) >= 6 and sum(map(run.count, _DIGITS)) >= 6 and len(set(run) & set(_DIGITS)) >= 3:
+        if len(run) >= 6 and sum(map(run.count, _DIGITS)) >= 6 and len(set(run) & set(_DIGITS)) >= 3 \
+                and not _NOT_A_NUMBER.fullmatch(run) and "+" not in run.lstrip("+ ("):  # + only leads a phone
             a += s[a:b].index(run[0])
             yield a, a + len(run), _DIGIT.sub("*", run)
 
@@ -253,10 +259,17 @@ def _random_cut(token: str) -> bool:
     """Is a token the cut of an excerpt ends or starts random-looking: letters with 2+ digits, not a
     word or a path; or 12+ letters mixing cases as a Hugging Face token does, not as camelCase?"""
     digits, letters = len(_DIGIT.findall(token)), len(_LETTER.findall(token))
-    if digits >= 2 and letters >= 3:
-        return _WORDY.fullmatch(token) is None and secret.entropy(token) >= 2.5
+    if digits >= 2 and letters >= 3:  # switching between letters and digits (not Plutonium-239, cl100k_base)
+        return len(_SWITCH.findall(token)) >= 3 and _WORDY.fullmatch(token) is None \
+            and not _path(token) and secret.entropy(token) >= 2.5
     upper = sum(c.isupper() for c in token) / max(letters, 1)
     return letters >= 12 and 0.25 <= upper <= 0.75 and secret.entropy(token) >= 3.0
+
+
+def _path(token: str) -> bool:
+    """A URL or file path (time.com/5798772/behind-the): segments of digits or words."""
+    parts = [p for p in token.split("/") if p]
+    return len(parts) >= 2 and all(p.isdigit() or _WORDY.fullmatch(p.strip("-_.")) for p in parts)
 
 
 def stats(st: dict[str, Any]) -> dict[str, Any]:

@@ -357,6 +357,10 @@ def test_labels_in_the_statistics_are_masked(tmp_path: Path) -> None:
     "password = os.environ['DB_PASSWORD']", "password: your_password_here", "api_key = \"<YOUR_API_KEY>\"",
     "SHA 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b", "firmware version 4.2.10.123", "pi is 3.14159265358979",
     "id 123e4567-e89b-12d3-a456-426614174000", "Updated on 2023-10-15 12:30:45", "…000000000000000000000000000000 Hello! How can I help?",
+    # at an excerpt's cut: dates, spans of years, decimals, sums, words with numbers, paths, names
+    "the world's population from 2000-2015 …", "Released on 2023-10-12 …", "build 20231012 …",
+    "385 (1 + 4 + 9 + 16…", "Element: Plutonium-239…", "https://time.com/5798772/behind-…",
+    "Tokenizer: cl100k_base", "pi is 3.14159265…", "from 1998 - 2004 …", "max_tokens: 4096",
 ])
 def test_ftdata_wording_and_innocuous_numbers_stay(text: str) -> None:
     assert redact.text(text) == text
@@ -370,6 +374,8 @@ def test_ftdata_wording_and_innocuous_numbers_stay(text: str) -> None:
     ("-----BEGIN RSA PRIVATE KEY----- MIIEpAIBAAKCAQEA7bq9…",
      "-----BEGIN RSA PRIVATE KEY-----*** (52 characters)…"),
     ("Authorization: Bearer 9fQ2xLr7TzPq0aMv", "Authorization: Bearer *** (16 characters)"),
+    ("call me at (415) 867-53…", "call me at (***) ***-**…"), ("+1 415-867-53…", "+* ***-***-**…"),
+    ("…xY7kq9Pz3Lm rest", "…*** (11 characters) rest"),
 ])
 def test_cut_and_cue_less_values_are_masked(text: str, shown: str) -> None:
     assert redact.text(text) == shown

@@ -467,3 +467,32 @@ def test_a_closed_pipe_cuts_dedupe_short_and_commits_nothing(tmp_path: Path) -> 
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 2 and "standard output was closed" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "r.jsonl").exists() and _temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 13, 64, 1000])
+def test_array_pieces_read_on_where_the_window_cuts_an_escape_or_a_literal(chunk: int) -> None:
+    """A window (1 MiB by default) ending inside `\\u4e2d`, `true` or a number made dedupe and --fix
+    refuse a valid array (Python's json.dump writes Chinese as escapes) that lint reads fine."""
+    import io
+
+    from ftdata.curate.pieces import json_pieces
+
+    data = json.dumps([{"a": "\u4e2d\u6587" * 3, "flag": True, "n": 12345.678, "x": None, "f": False}] * 12,
+                      indent=2).encode()
+    pieces = list(json_pieces(io.BytesIO(data), chunk))
+    assert b"".join(p.gap + (p.value or b"") for p in pieces) == data
+    assert [json.loads(p.value) for p in pieces if p.value is not None] == json.loads(data)
+
+
+def test_fix_keeps_the_numbers_of_a_compact_record_as_written(tmp_path: Path) -> None:
+    """A fixed JSON Lines record is written by orjson when it round-trips: 1e-7 stays 1e-7
+    (json.dumps wrote 1e-07 and 1e-05)."""
+    src = tmp_path / "fx.jsonl"
+    src.write_text('{"instruction":"Say hi","input":"<noinput>","output":"Hi there.","score":1e-7,"w":0.00001}\n',
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, _ = cli("lint", src, "--isolated", "--fix", "--fix-output", out)
+    assert code in (0, 1)
+    fixed = out.read_text(encoding="utf-8")
+    assert "<noinput>" not in fixed and "1e-07" not in fixed and "1e-05" not in fixed
+    assert json.loads(fixed)["score"] == 1e-7

@@ -333,7 +333,7 @@ def _dumps(value: Any, exact: bool, indent: bool | str = False) -> bytes:
     or a string of spaces or tabs a level (orjson indents by two only; json any other way)."""
     if indent is True:
         indent = "  "
-    if indent in ("", "  "):
+    if not indent or indent == "  ":  # compact (False or "") or two spaces: orjson's layouts
         try:
             data = orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
             if exact or orjson.loads(data) == value:

@@ -13,6 +13,7 @@ import json
 from typing import IO, Iterator, NamedTuple
 
 from ftdata.io import BOM
+from ftdata.io.json_values import CUT
 
 _WHITESPACE = " \t\r\n"
 
@@ -80,12 +81,13 @@ def json_pieces(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[Piece]:
             pos += 1
             expect_value = True
             continue
-        while True:
+        while True:  # the window's end may cut a number, a literal or an escape: read on, as the lint reader does
             try:
                 end = decoder.raw_decode(buf, pos)[1]
-                break
+                if end < len(buf) - CUT or eof or not more():
+                    break
             except json.JSONDecodeError as e:
-                truncated = e.pos >= len(buf) - 1 or e.msg.startswith("Unterminated string")
+                truncated = e.pos >= len(buf) - CUT or e.msg.startswith("Unterminated string")
                 if truncated and not eof and more():
                     continue
                 raise ValueError(f"line {line + buf.count(chr(10), gap, e.pos)} is not valid JSON ({e.msg})") from None
