@@ -411,11 +411,12 @@ def rules(output_format: str) -> None:
     import orjson
 
     from ftdata.registry import all_checks
+    from ftdata.rule_docs import in_order, summary
 
-    checks = _in_order(all_checks())
+    checks = in_order(all_checks())
     if output_format == "json":
         click.echo(orjson.dumps([{"code": c.code, "name": c.name, "category": c.category,
-                                  "severity": c.severity.value, "summary": _summary(c.doc())}
+                                  "severity": c.severity.value, "summary": summary(c.doc())}
                                  for c in checks], option=orjson.OPT_INDENT_2).decode())
         return
     widths = [max((len(v) for v in values), default=0) for values in
@@ -424,35 +425,12 @@ def rules(output_format: str) -> None:
     width = max(RULES_WIDTH, shutil.get_terminal_size((RULES_WIDTH, 24)).columns)
     for c in checks:
         head = "  ".join(f"{v:<{w}}" for v, w in zip((c.code, c.name, c.category, c.severity.value), widths))
-        lines = textwrap.wrap(_summary(c.doc()), max(40, width - indent), break_on_hyphens=False) or [""]
+        lines = textwrap.wrap(summary(c.doc()), max(40, width - indent), break_on_hyphens=False) or [""]
         click.echo(f"{head}  {lines[0]}".rstrip() + "".join(f"\n{' ' * indent}{line}" for line in lines[1:]))
 
 
 RULES_WIDTH = 100  # characters a line of `ftdata rules` fills at least (the terminal's width if wider); a
 # longer summary wraps, never cut
-# the end of a sentence: a full stop not part of "e.g.", "i.e.", "etc." or "vs.", before a space
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)[.!?](?=[)\"'”’]?(?:\s|$))")
-
-
-def _summary(doc: str) -> str:
-    """A check's documentation's first sentence, whole (over several lines if it runs on)."""
-    paragraph = " ".join(doc.split("\n\n")[0].split())
-    end = _SENTENCE_END.search(paragraph)
-    return paragraph[:end.end()] if end else paragraph
-
-
-def _in_order(checks: tuple[type[Any], ...]) -> list[type[Any]]:
-    """Checks by category, in the pipeline order of model.CATEGORIES (a plugin's own categories
-    after, by name), then by code prefix and number (FMT041 before FMT042, X9 before X10)."""
-    from ftdata.model import CATEGORIES
-
-    def key(c: type[Any]) -> tuple[int, str, str, int, str]:
-        m = re.fullmatch(r"([A-Za-z]+)(\d+)", c.code)
-        prefix, number = (m.group(1), int(m.group(2))) if m else (c.code, 0)
-        rank = CATEGORIES.index(c.category) if c.category in CATEGORIES else len(CATEGORIES)
-        return rank, c.category, prefix, number, c.code
-
-    return sorted(checks, key=key)
 
 
 @cli.command()
@@ -464,8 +442,11 @@ def rule(code: str) -> None:
     cls = find(code)
     if cls is None:
         raise UsageFailure(f"no rule {code!r}; `ftdata rules` lists them")
+    from ftdata.rule_docs import source
+
     click.echo(f"{cls.code} {cls.name} ({cls.category}, {cls.severity.value} by default)\n")
     click.echo(cls.doc())
+    click.echo(f"\nSource: {source(cls)}")
 
 
 @cli.command()
