@@ -31,7 +31,6 @@ from typing import Any, Iterable, Iterator
 
 from ftdata.checks.content import personal_data, secret
 from ftdata.checks.content._mask import PREFIXES, mask
-from ftdata.checks.content._not_personal import FILE_TLDS, PLACEHOLDER_DOMAINS, RESERVED_TLDS, ROLE_LOCALS
 from ftdata.model import Finding
 
 _NAMES = (r"passw|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth|credential|private[_.-]?key"
@@ -194,12 +193,9 @@ def _phone(candidate: str) -> bool:
 
 
 def _email(local: str, domain: str) -> bool:
-    """May the address be someone's: not reserved (example.com, .test), no placeholder domain, no
-    organisation's role mailbox (support@, git@), not a file name (icon@2x.png)?"""
-    domain = domain.lower()
-    tld = domain.rsplit(".", 1)[-1]
-    return not (tld in RESERVED_TLDS or tld in FILE_TLDS or domain in PLACEHOLDER_DOMAINS
-                or domain.startswith("example.") or ".example." in domain or local.lower() in ROLE_LOCALS)
+    """May the address be someone's: the personal-data rule's judgement without its context (not a
+    reserved or placeholder address, a file name or an organisation's role mailbox)?"""
+    return not personal_data._placeholder_email(local, domain) and personal_data._personal_email(local, domain)
 
 
 def _random(value: str) -> bool:

@@ -23,6 +23,7 @@ from ftdata.model import TASKS, TEXT, Finding, Message, Record
 from ftdata.plugins import GuardedDatasetCheck
 from ftdata.records import make_record
 from ftdata.registry import Plan
+from ftdata.report._common import encodable
 
 
 
@@ -268,7 +269,7 @@ class Scanner:
             try:
                 errors = list(schemas.errors(fmt.schema, rec.raw))
             except UnicodeEncodeError:  # a lone surrogate (valid JSON) the validator cannot take: judged
-                errors = list(schemas.errors(fmt.schema, _surrogates_escaped(rec.raw)))  # escaped, as shown
+                errors = list(schemas.errors(fmt.schema, encodable(rec.raw)))  # escaped, as reports show it
         except (ValueError, RecursionError) as e:  # the validator's recursion limit: nesting over ~255 levels
             errors = [schemas.SchemaError("", (), None, f"cannot be validated: {e}", {})]
         for error in errors:
@@ -276,17 +277,6 @@ class Scanner:
                 if rule.claims(error):
                     yield from rule.findings(error, rec, error.pointer)
                     break
-
-
-def _surrogates_escaped(value: Any) -> Any:
-    """`value` with lone surrogates in its strings and keys written `\\ud800`, as reports show them."""
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8") if not value.isascii() else value
-    if isinstance(value, dict):
-        return {_surrogates_escaped(k): _surrogates_escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_surrogates_escaped(v) for v in value]
-    return value
 
 
 def _safely(valid: Any, obj: Any) -> bool:
